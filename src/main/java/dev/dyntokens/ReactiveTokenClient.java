@@ -1,0 +1,218 @@
+package dev.dyntokens;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dyntokens.internal.ClientSettings;
+import dev.dyntokens.internal.PathIds;
+import dev.dyntokens.internal.TokenApi;
+import java.time.Duration;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+
+/**
+ * A reactive client for the API-token endpoints of the Dynamic dashboard API.
+ *
+ * <pre>{@code
+ * ReactiveTokenClient client = ReactiveTokenClient.builder()
+ *     .apiToken(System.getenv("DYNAMIC_API_TOKEN"))
+ *     .build();
+ *
+ * Mono<Token> token = client.createToken(
+ *     CreateTokenRequest.of("ci deploy key", TokenScope.ENVIRONMENT_USERS_READ));
+ * token.subscribe(t -> vault.store(t.id(), t.rawToken()));
+ * }</pre>
+ *
+ * <p>Every method is lazy: nothing is sent until the returned publisher is subscribed to, and each
+ * subscription is one logical call (with its own retries, see {@link RetryPolicy}). Cancelling the
+ * subscription aborts the call, including any retry wait. Nothing blocks: all waits run on Reactor
+ * timers and Netty event loops. Every failure is a {@link TokenClientException}.
+ *
+ * <p>Arguments are checked when a method is called: a null argument throws {@link
+ * NullPointerException}, and an id that is empty, longer than 128 characters or contains anything
+ * but letters, digits, {@code -} and {@code _} throws {@link IllegalArgumentException}, so no id
+ * can change the request's path.
+ *
+ * <p>A client is thread-safe and meant to be shared. {@link #close()} releases the event loops and
+ * connection pool the client created itself, never those of an {@link Builder#httpClient
+ * HttpClient} the caller passed in.
+ */
+public final class ReactiveTokenClient implements AutoCloseable {
+  private final TokenApi api;
+
+  private ReactiveTokenClient(TokenApi api) {
+    this.api = api;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Creates a user API token ({@code POST /user/tokens}). The answer holds its only secret. */
+  public Mono<Token> createToken(CreateTokenRequest request) {
+    requireNonNull(request, "request == null");
+    return api.createToken(null, request);
+  }
+
+  /** Creates an environment API token ({@code POST /environments/{environmentId}/tokens}). */
+  public Mono<Token> createEnvironmentToken(String environmentId, CreateTokenRequest request) {
+    PathIds.check(environmentId, "environmentId");
+    requireNonNull(request, "request == null");
+    return api.createToken(environmentId, request);
+  }
+
+  /** Lists the user's API tokens ({@code GET /user/tokens}), without their secrets. */
+  public Flux<TokenInfo> listTokens() {
+    return api.listTokens(null);
+  }
+
+  /** Lists an environment's API tokens ({@code GET /environments/{environmentId}/tokens}). */
+  public Flux<TokenInfo> listEnvironmentTokens(String environmentId) {
+    PathIds.check(environmentId, "environmentId");
+    return api.listTokens(environmentId);
+  }
+
+  /** Deletes a user API token ({@code DELETE /user/tokens/{tokenId}}). */
+  public Mono<Void> deleteToken(String tokenId) {
+    PathIds.check(tokenId, "tokenId");
+    return api.deleteToken(null, tokenId);
+  }
+
+  /** Deletes an environment token ({@code DELETE /environments/{environmentId}/tokens/{id}}). */
+  public Mono<Void> deleteEnvironmentToken(String environmentId, String tokenId) {
+    PathIds.check(environmentId, "environmentId");
+    PathIds.check(tokenId, "tokenId");
+    return api.deleteToken(environmentId, tokenId);
+  }
+
+  /** The base URL calls go to, for example {@code https://app.dynamicauth.com/api/v0}. */
+  public String baseUrl() {
+    return api.baseUrl();
+  }
+
+  /**
+   * Releases the event loops and connection pool this client created; a caller's {@link HttpClient}
+   * is left alone. Does not wait for their threads to stop. Calls made after closing fail.
+   * Idempotent.
+   */
+  @Override
+  public void close() {
+    api.close();
+  }
+
+  /** Never shows the API token. */
+  @Override
+  public String toString() {
+    return "ReactiveTokenClient[" + api + "]";
+  }
+
+  /** Configures a {@link ReactiveTokenClient}. Every setter checks its argument at once. */
+  public static final class Builder {
+    private final ClientSettings.Builder settings = ClientSettings.builder();
+
+    private Builder() {}
+
+    /**
+     * The API's base URL. Default {@code https://app.dynamicauth.com/api/v0}. Plain {@code http} is
+     * refused unless the host is a loopback address, so the bearer token never crosses a network in
+     * clear text.
+     */
+    public Builder baseUrl(String baseUrl) {
+      settings.baseUrl(requireNonNull(baseUrl, "baseUrl == null"));
+      return this;
+    }
+
+    /** The API token sent as {@code Authorization: Bearer <apiToken>} on every call. */
+    public Builder apiToken(String apiToken) {
+      settings.apiToken(requireNonNull(apiToken, "apiToken == null"));
+      return this;
+    }
+
+    /**
+     * Supplies the API token per call instead of once: the Mono is subscribed to at the start of
+     * every call, so a service can rotate its token without rebuilding the client. Cache it
+     * yourself if fetching it is costly. Replaces {@link #apiToken(String)}.
+     */
+    public Builder apiTokenProvider(Mono<String> apiTokenProvider) {
+      settings.apiTokenProvider(requireNonNull(apiTokenProvider, "apiTokenProvider == null"));
+      return this;
+    }
+
+    /** When and how failed calls are retried. Default {@link RetryPolicy#defaults()}. */
+    public Builder retryPolicy(RetryPolicy retryPolicy) {
+      settings.retryPolicy(requireNonNull(retryPolicy, "retryPolicy == null"));
+      return this;
+    }
+
+    /** Bound on establishing a connection (TCP and TLS), 1 ms to 5 minutes. Default 5 s. */
+    public Builder connectTimeout(Duration connectTimeout) {
+      settings.connectTimeout(requireNonNull(connectTimeout, "connectTimeout == null"));
+      return this;
+    }
+
+    /**
+     * Bound on one attempt from the request being written to the last byte of the answer, so a body
+     * that stalls halfway times out too. 1 ms to 5 minutes. Default 10 s.
+     */
+    public Builder responseTimeout(Duration responseTimeout) {
+      settings.responseTimeout(requireNonNull(responseTimeout, "responseTimeout == null"));
+      return this;
+    }
+
+    /**
+     * Sends calls through the caller's Reactor Netty client, with its event loops, connection pool,
+     * TLS and proxy settings, as a WebFlux application shares its own. The client adds its timeouts
+     * on top and never disposes the caller's resources. Default: a client of its own (see {@link
+     * #maxConnections(int)}).
+     */
+    public Builder httpClient(HttpClient httpClient) {
+      settings.httpClient(requireNonNull(httpClient, "httpClient == null"));
+      return this;
+    }
+
+    /**
+     * Size of the client's own connection pool, 1 to 10,000. Default 512, enough for a load test
+     * with hundreds of calls in flight. Ignored with {@link #httpClient(HttpClient)}.
+     */
+    public Builder maxConnections(int maxConnections) {
+      settings.maxConnections(maxConnections);
+      return this;
+    }
+
+    /**
+     * How many calls may wait for a pooled connection, 0 to 100,000; beyond it a call fails at once
+     * with {@link ConnectionPoolExhaustedException}. Default 1,024. A waiting call gives up after 5
+     * s. Ignored with {@link #httpClient(HttpClient)}.
+     */
+    public Builder maxPendingAcquires(int maxPendingAcquires) {
+      settings.maxPendingAcquires(maxPendingAcquires);
+      return this;
+    }
+
+    /**
+     * The Jackson mapper to start from; the client uses a copy configured to ignore unknown fields
+     * and to refuse values of the wrong type. Default: a plain {@code new ObjectMapper()}.
+     */
+    public Builder objectMapper(ObjectMapper objectMapper) {
+      settings.objectMapper(requireNonNull(objectMapper, "objectMapper == null"));
+      return this;
+    }
+
+    /**
+     * Logs every request and answer at DEBUG under {@code dev.dyntokens.wire}, with the {@code
+     * Authorization} header and every raw token masked. Default off.
+     */
+    public Builder wiretap(boolean wiretap) {
+      settings.wiretap(wiretap);
+      return this;
+    }
+
+    /**
+     * @throws IllegalStateException if no API token or provider was set
+     */
+    public ReactiveTokenClient build() {
+      return new ReactiveTokenClient(new TokenApi(settings.build()));
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package dev.dyntokens.internal;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Client-side pacing that starts after the first 429: sends are spaced at a rate that drops by
+ * {@value #DECREASE} on each throttle (at most once per {@value #COOLDOWN_MILLIS} ms, so one burst
+ * of 429s counts once) and grows by {@value #INCREASE} of itself each second without one (AIMD, as
+ * TCP does), so the client settles just under the server's limit. Until the first 429 the only cost
+ * is one volatile read per attempt. After {@value #IDLE_OFF_MILLIS} ms without a throttle it
+ * switches itself off again.
+ */
+final class AdaptiveLimiter {
+  static final double DECREASE = 0.7;
+  static final double INCREASE = 0.05;
+  static final long COOLDOWN_MILLIS = 1000;
+  static final long IDLE_OFF_MILLIS = 60_000;
+  static final double MIN_RATE = 0.5;
+
+  private final boolean enabled;
+  private volatile @Nullable Pacer pacer;
+
+  AdaptiveLimiter(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  /** Reserves a send slot and returns how long to wait for it, 0 when not pacing. */
+  long reserveMillis(long nowMillis) {
+    Pacer p = pacer;
+    if (p == null) {
+      return 0;
+    }
+    if (nowMillis - p.lastThrottle > IDLE_OFF_MILLIS) {
+      pacer = null;
+      return 0;
+    }
+    return p.reserve(nowMillis);
+  }
+
+  /** Lowers the rate after a 429; {@code recentCallsPerSecond} seeds the first estimate. */
+  void onThrottle(long nowMillis, long recentCallsPerSecond) {
+    if (!enabled) {
+      return;
+    }
+    Pacer p = pacer;
+    if (p == null) {
+      synchronized (this) {
+        if (pacer == null) {
+          pacer = new Pacer(Math.max(MIN_RATE, recentCallsPerSecond * DECREASE), nowMillis);
+        }
+      }
+      return;
+    }
+    p.throttled(nowMillis);
+  }
+
+  /** The current pace in sends per second, or 0 when not pacing. */
+  double rate() {
+    Pacer p = pacer;
+    return p == null ? 0 : p.rate(System.currentTimeMillis());
+  }
+
+  /** A rate with a next-free-slot clock (GCRA without burst). */
+  static final class Pacer {
+    private final AtomicLong nextFreeMicros = new AtomicLong();
+    private volatile double baseRate;
+    private volatile long baseAt;
+    volatile long lastThrottle;
+
+    Pacer(double rate, long nowMillis) {
+      this.baseRate = rate;
+      this.baseAt = nowMillis;
+      this.lastThrottle = nowMillis;
+    }
+
+    /** Additive increase: the rate grows with the seconds since the last decrease. */
+    double rate(long nowMillis) {
+      double seconds = Math.max(0, nowMillis - baseAt) / 1000.0;
+      return baseRate * Math.pow(1 + INCREASE, seconds);
+    }
+
+    void throttled(long nowMillis) {
+      if (nowMillis - lastThrottle < COOLDOWN_MILLIS) {
+        return;
+      }
+      double current = rate(nowMillis);
+      baseRate = Math.max(MIN_RATE, current * DECREASE);
+      baseAt = nowMillis;
+      lastThrottle = nowMillis;
+    }
+
+    long reserve(long nowMillis) {
+      long intervalMicros = (long) (1_000_000 / rate(nowMillis));
+      long nowMicros = nowMillis * 1000;
+      while (true) {
+        long next = nextFreeMicros.get();
+        long start = Math.max(next, nowMicros);
+        if (nextFreeMicros.compareAndSet(next, start + intervalMicros)) {
+          return (start - nowMicros) / 1000;
+        }
+      }
+    }
+  }
+}

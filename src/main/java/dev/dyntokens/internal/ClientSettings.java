@@ -1,0 +1,272 @@
+package dev.dyntokens.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dyntokens.RetryPolicy;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+
+/** The validated configuration of one client: an immutable value. */
+public final class ClientSettings {
+  static final String DEFAULT_BASE_URL = "https://app.dynamicauth.com/api/v0";
+  static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(10);
+  static final int DEFAULT_MAX_CONNECTIONS = 512;
+  static final int DEFAULT_MAX_PENDING_ACQUIRES = 1024;
+  private static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
+
+  final String baseUrl;
+  final @Nullable String apiToken;
+  final @Nullable Mono<String> apiTokenProvider;
+  final RetryPolicy retryPolicy;
+  final Duration connectTimeout;
+  final boolean connectTimeoutSet;
+  final Duration responseTimeout;
+  final @Nullable HttpClient httpClient;
+  final int maxConnections;
+  final int maxPendingAcquires;
+  final ObjectMapper objectMapper;
+  final boolean wiretap;
+
+  private ClientSettings(Builder b, String baseUrl) {
+    this.baseUrl = baseUrl;
+    this.apiToken = b.apiToken;
+    this.apiTokenProvider = b.apiTokenProvider;
+    this.retryPolicy = b.retryPolicy;
+    this.connectTimeout = b.connectTimeout;
+    this.connectTimeoutSet = b.connectTimeoutSet;
+    this.responseTimeout = b.responseTimeout;
+    this.httpClient = b.httpClient;
+    this.maxConnections = b.maxConnections;
+    this.maxPendingAcquires = b.maxPendingAcquires;
+    this.objectMapper = b.objectMapper;
+    this.wiretap = b.wiretap;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Collects settings; each setter checks its argument. */
+  public static final class Builder {
+    private String baseUrl = DEFAULT_BASE_URL;
+    private @Nullable String apiToken;
+    private @Nullable Mono<String> apiTokenProvider;
+    private RetryPolicy retryPolicy = RetryPolicy.defaults();
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private boolean connectTimeoutSet;
+    private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
+    private @Nullable HttpClient httpClient;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private int maxPendingAcquires = DEFAULT_MAX_PENDING_ACQUIRES;
+    private ObjectMapper objectMapper = new ObjectMapper();
+    private boolean wiretap;
+
+    private Builder() {}
+
+    public Builder baseUrl(String baseUrl) {
+      normalizeBaseUrl(baseUrl); // fail now, not at build()
+      this.baseUrl = baseUrl;
+      return this;
+    }
+
+    public Builder apiToken(String apiToken) {
+      this.apiToken = checkApiToken(apiToken);
+      this.apiTokenProvider = null;
+      return this;
+    }
+
+    public Builder apiTokenProvider(Mono<String> provider) {
+      this.apiTokenProvider = requireNonNull(provider, "apiTokenProvider == null");
+      this.apiToken = null;
+      return this;
+    }
+
+    public Builder retryPolicy(RetryPolicy retryPolicy) {
+      this.retryPolicy = requireNonNull(retryPolicy, "retryPolicy == null");
+      return this;
+    }
+
+    public Builder connectTimeout(Duration connectTimeout) {
+      this.connectTimeout = checkTimeout(connectTimeout, "connectTimeout");
+      this.connectTimeoutSet = true;
+      return this;
+    }
+
+    public Builder responseTimeout(Duration responseTimeout) {
+      this.responseTimeout = checkTimeout(responseTimeout, "responseTimeout");
+      return this;
+    }
+
+    public Builder httpClient(HttpClient httpClient) {
+      this.httpClient = requireNonNull(httpClient, "httpClient == null");
+      return this;
+    }
+
+    public Builder maxConnections(int maxConnections) {
+      if (maxConnections < 1 || maxConnections > 10_000) {
+        throw new IllegalArgumentException(
+            "maxConnections must be 1 to 10000 but was " + maxConnections);
+      }
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    public Builder maxPendingAcquires(int maxPendingAcquires) {
+      if (maxPendingAcquires < 0 || maxPendingAcquires > 100_000) {
+        throw new IllegalArgumentException(
+            "maxPendingAcquires must be 0 to 100000 but was " + maxPendingAcquires);
+      }
+      this.maxPendingAcquires = maxPendingAcquires;
+      return this;
+    }
+
+    public Builder objectMapper(ObjectMapper objectMapper) {
+      this.objectMapper = requireNonNull(objectMapper, "objectMapper == null");
+      return this;
+    }
+
+    public Builder wiretap(boolean wiretap) {
+      this.wiretap = wiretap;
+      return this;
+    }
+
+    public ClientSettings build() {
+      if (apiToken == null && apiTokenProvider == null) {
+        throw new IllegalStateException("apiToken or apiTokenProvider is required");
+      }
+      return new ClientSettings(this, normalizeBaseUrl(baseUrl));
+    }
+  }
+
+  /**
+   * Checks a token before it goes into a header: a token with a line break could inject headers,
+   * and Netty would reject other control characters only when sending.
+   */
+  static String checkApiToken(String apiToken) {
+    requireNonNull(apiToken, "apiToken == null");
+    if (apiToken.isBlank()) {
+      throw new IllegalArgumentException("apiToken must not be blank");
+    }
+    if (apiToken.length() > 8192) {
+      throw new IllegalArgumentException(
+          "apiToken must be at most 8192 characters but was " + apiToken.length());
+    }
+    for (int i = 0; i < apiToken.length(); i++) {
+      char c = apiToken.charAt(i);
+      if (c < 0x21 || c > 0x7e) {
+        throw new IllegalArgumentException(
+            "apiToken may contain only visible ASCII characters but has another at index " + i);
+      }
+    }
+    return apiToken;
+  }
+
+  static Duration checkTimeout(Duration timeout, String name) {
+    requireNonNull(timeout, name + " == null");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive but was " + timeout);
+    }
+    if (timeout.compareTo(MAX_TIMEOUT) > 0) {
+      throw new IllegalArgumentException(
+          name + " must be at most " + MAX_TIMEOUT + " but was " + timeout);
+    }
+    return timeout;
+  }
+
+  /**
+   * Returns the base URL without a trailing slash.
+   *
+   * @throws IllegalArgumentException if it is not an absolute http(s) URL with a host, has a query
+   *     or fragment, or is plain http to a host that is not loopback
+   */
+  static String normalizeBaseUrl(String baseUrl) {
+    requireNonNull(baseUrl, "baseUrl == null");
+    URI uri;
+    try {
+      uri = new URI(baseUrl);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("baseUrl is not a valid URL: " + e.getReason(), e);
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("https") && !scheme.equals("http")) {
+      throw new IllegalArgumentException("baseUrl must start with https:// but was " + baseUrl);
+    }
+    if (uri.getHost() == null || uri.getRawUserInfo() != null) {
+      throw new IllegalArgumentException("baseUrl must name a host and no user: " + baseUrl);
+    }
+    if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      throw new IllegalArgumentException("baseUrl must not have a query or fragment: " + baseUrl);
+    }
+    if (scheme.equals("http") && !isLoopback(uri.getHost())) {
+      throw new IllegalArgumentException(
+          "baseUrl must use https: plain http would send the API token in clear text to "
+              + uri.getHost()
+              + " (http is allowed only for loopback hosts such as localhost or 127.0.0.1)");
+    }
+    String normalized = baseUrl;
+    while (normalized.endsWith("/")) {
+      normalized = normalized.substring(0, normalized.length() - 1);
+    }
+    return normalized;
+  }
+
+  /** Loopback by name or literal only: no DNS lookup here, which would block. */
+  static boolean isLoopback(String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    if (h.equals("localhost") || h.endsWith(".localhost")) {
+      return true;
+    }
+    if (h.startsWith("[") && h.endsWith("]")) {
+      h = h.substring(1, h.length() - 1);
+    }
+    if (!looksLikeIpLiteral(h)) {
+      return false;
+    }
+    try {
+      // A literal address is parsed without any lookup.
+      return InetAddress.getByName(h).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+  }
+
+  private static boolean looksLikeIpLiteral(String h) {
+    if (h.isEmpty()) {
+      return false;
+    }
+    if (h.indexOf(':') >= 0) {
+      return true;
+    }
+    for (int i = 0; i < h.length(); i++) {
+      char c = h.charAt(i);
+      if (c != '.' && (c < '0' || c > '9')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public String toString() {
+    return "baseUrl="
+        + baseUrl
+        + ", apiToken="
+        + (apiToken != null ? "<redacted>" : "<provider>")
+        + ", connectTimeout="
+        + connectTimeout
+        + ", responseTimeout="
+        + responseTimeout
+        + ", httpClient="
+        + (httpClient != null ? "caller's" : "own, " + maxConnections + " connections")
+        + ", retryPolicy="
+        + retryPolicy;
+  }
+}

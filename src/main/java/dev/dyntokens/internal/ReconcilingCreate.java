@@ -1,0 +1,158 @@
+package dev.dyntokens.internal;
+
+import dev.dyntokens.CreateTokenRequest;
+import dev.dyntokens.Token;
+import dev.dyntokens.TokenClientException;
+import dev.dyntokens.TokenInfo;
+import dev.dyntokens.TokenMayExistException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+
+/**
+ * One create call that makes ambiguous failures safe to retry. Each attempt appends a fresh marker
+ * ({@value #MARKER_PREFIX} and {@value #MARKER_RANDOM} random letters and digits) to the note, so
+ * the token an attempt made can be told apart from every other token, even from other calls with
+ * the same note. After an ambiguous failure the call lists the tokens and deletes any that carries
+ * one of its markers before trying again; the token it delivers has the marker removed from its
+ * note. Every token the server made for the call is thus returned or revoked, also when the caller
+ * cancels (the clean-up then runs detached).
+ */
+final class ReconcilingCreate implements Retrier.CreateHooks {
+  static final String MARKER_PREFIX = " #";
+  static final int MARKER_RANDOM = 12;
+  static final int MARKER_LENGTH = MARKER_PREFIX.length() + MARKER_RANDOM;
+
+  /** How long a clean-up after cancellation may take. */
+  private static final Duration DETACHED_CLEANUP_TIMEOUT = Duration.ofSeconds(60);
+
+  private static final Logger log = Loggers.getLogger(ReconcilingCreate.class);
+
+  private final TokenApi api;
+  private final @Nullable String environmentId;
+  private final CreateTokenRequest request;
+  private final String url;
+  private final String description;
+  private final List<String> markers = new CopyOnWriteArrayList<>();
+  private volatile @Nullable String delivered;
+
+  ReconcilingCreate(
+      TokenApi api,
+      @Nullable String environmentId,
+      CreateTokenRequest request,
+      String url,
+      String description) {
+    this.api = api;
+    this.environmentId = environmentId;
+    this.request = request;
+    this.url = url;
+    this.description = description;
+  }
+
+  static void checkNoteRoom(CreateTokenRequest request) {
+    int max = CreateTokenRequest.MAX_NOTE_LENGTH - MARKER_LENGTH;
+    if (request.note().length() > max) {
+      throw new IllegalArgumentException(
+          "note must be at most "
+              + max
+              + " characters when reconcileCreates is on (the client adds a "
+              + MARKER_LENGTH
+              + "-character marker) but was "
+              + request.note().length());
+    }
+  }
+
+  Mono<Token> run() {
+    String key = Ids.uuid();
+    Mono<Token> attempt =
+        Mono.defer(
+            () -> {
+              String marker = MARKER_PREFIX + Ids.alphanumeric(MARKER_RANDOM);
+              markers.add(marker);
+              CreateTokenRequest marked =
+                  new CreateTokenRequest(request.note() + marker, request.scopes());
+              return api.createAttempt(url, description, api.json().encode(marked), key)
+                  .map(token -> deliver(token, marker));
+            });
+    return api.retrier()
+        .run(attempt, Retrier.Kind.CREATE, description, this)
+        .doOnCancel(this::cleanUpDetached);
+  }
+
+  private Token deliver(Token token, String marker) {
+    delivered = token.id();
+    String note = token.note();
+    String clean =
+        note != null && note.endsWith(marker)
+            ? note.substring(0, note.length() - marker.length())
+            : note;
+    return new Token(
+        token.id(),
+        token.rawToken(),
+        token.checksum(),
+        token.createdBy(),
+        token.createdAt(),
+        token.active(),
+        clean,
+        token.projectEnvironmentId(),
+        token.scopes());
+  }
+
+  @Override
+  public Mono<Void> reconcile() {
+    return Mono.defer(
+        () -> {
+          List<String> ours = List.copyOf(markers);
+          return api.listOnce(environmentId)
+              .flatMapMany(Flux::fromIterable)
+              .filter(t -> isOurs(t, ours))
+              .concatMap(t -> api.deleteToken(environmentId, t.id()))
+              .then();
+        });
+  }
+
+  private boolean isOurs(TokenInfo token, List<String> ours) {
+    String note = token.note();
+    if (note == null || token.id().equals(delivered)) {
+      return false;
+    }
+    for (String marker : ours) {
+      if (note.endsWith(marker)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void cleanUpDetached() {
+    if (markers.isEmpty()) {
+      return;
+    }
+    reconcile()
+        .timeout(DETACHED_CLEANUP_TIMEOUT)
+        .subscribe(
+            null,
+            e ->
+                log.warn(
+                    "{}: clean-up after cancellation failed ({}); a token with this call's note"
+                        + " may exist",
+                    description,
+                    e.getClass().getSimpleName()));
+  }
+
+  @Override
+  public TokenClientException mayExist(long startMillis, long endMillis) {
+    return new TokenMayExistException(
+        description,
+        request.note(),
+        request.scopes(),
+        Instant.ofEpochMilli(startMillis),
+        Instant.ofEpochMilli(endMillis));
+  }
+}

@@ -1,0 +1,401 @@
+package dev.dyntokens.internal;
+
+import dev.dyntokens.CreateTokenRequest;
+import dev.dyntokens.ReactiveTokenClient;
+import dev.dyntokens.Token;
+import dev.dyntokens.TokenClientException;
+import dev.dyntokens.TokenInfo;
+import dev.dyntokens.TokenMayExistException;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.NettyPipeline;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * The engine behind {@link ReactiveTokenClient}: one HTTP exchange per attempt over Reactor Netty,
+ * bounded reads, typed errors, and the retry layer around each logical call.
+ */
+public final class TokenApi {
+  /** How long a call waits for a pooled connection before failing. */
+  static final Duration PENDING_ACQUIRE_TIMEOUT = Duration.ofSeconds(5);
+
+  /** Below common load-balancer idle timeouts (AWS ALB 60 s, nginx 75 s, GCP 600 s). */
+  static final Duration MAX_IDLE_TIME = Duration.ofSeconds(20);
+
+  static final Duration MAX_LIFE_TIME = Duration.ofSeconds(60);
+  static final Duration EVICTION_INTERVAL = Duration.ofSeconds(10);
+
+  static final String USER_AGENT = userAgent();
+
+  private final ClientSettings settings;
+  private final Json json;
+  private final HttpClient http;
+  private final @Nullable ConnectionProvider ownedProvider;
+  private final @Nullable LoopResources ownedLoops;
+  private final @Nullable String staticAuthorization;
+  private final String userTokensUrl;
+  private final Retrier retrier;
+  private volatile boolean closed;
+
+  public TokenApi(ClientSettings settings) {
+    this.settings = settings;
+    this.json = new Json(settings.objectMapper);
+    this.staticAuthorization = settings.apiToken == null ? null : "Bearer " + settings.apiToken;
+    this.userTokensUrl = settings.baseUrl + "/user/tokens";
+    HttpClient base;
+    if (settings.httpClient != null) {
+      this.ownedProvider = null;
+      this.ownedLoops = null;
+      base = settings.httpClient;
+      if (settings.connectTimeoutSet) {
+        base = withConnectTimeout(base, settings.connectTimeout);
+      }
+    } else {
+      this.ownedProvider =
+          ConnectionProvider.builder("dyntokens")
+              .maxConnections(settings.maxConnections)
+              .pendingAcquireMaxCount(settings.maxPendingAcquires)
+              .pendingAcquireTimeout(PENDING_ACQUIRE_TIMEOUT)
+              .maxIdleTime(MAX_IDLE_TIME)
+              .maxLifeTime(MAX_LIFE_TIME)
+              .evictInBackground(EVICTION_INTERVAL)
+              .lifo()
+              .build();
+      this.ownedLoops =
+          LoopResources.create(
+              "dyntokens", Math.max(1, Runtime.getRuntime().availableProcessors()), true);
+      base =
+          withConnectTimeout(HttpClient.create(ownedProvider), settings.connectTimeout)
+              .runOn(ownedLoops);
+    }
+    long deadlineNanos = settings.responseTimeout.toNanos();
+    HttpClient configured =
+        base.doAfterRequest(
+            (req, conn) -> {
+              // A handler left by an earlier exchange on this connection must not time this one.
+              conn.removeHandler(ResponseDeadline.NAME);
+              conn.addHandlerFirst(ResponseDeadline.NAME, new ResponseDeadline(deadlineNanos));
+            });
+    if (settings.wiretap) {
+      WireLogger logger = new WireLogger();
+      configured =
+          configured.doOnChannelInit(
+              (observer, channel, address) -> {
+                if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
+                  channel.pipeline().addBefore(NettyPipeline.HttpCodec, WireLogger.NAME, logger);
+                } else {
+                  channel.pipeline().addFirst(WireLogger.NAME, logger);
+                }
+              });
+    }
+    this.http = configured;
+    this.retrier =
+        new Retrier(
+            settings.retryPolicy,
+            settings.connectTimeout.toMillis()
+                + PENDING_ACQUIRE_TIMEOUT.toMillis()
+                + settings.responseTimeout.toMillis());
+  }
+
+  private static HttpClient withConnectTimeout(HttpClient client, Duration timeout) {
+    return client.option(
+        ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, timeout.toMillis()));
+  }
+
+  private static String userAgent() {
+    String version = TokenApi.class.getPackage().getImplementationVersion();
+    return "dynamic-token-client/"
+        + (version == null ? "dev" : version)
+        + " (Java "
+        + Runtime.version().feature()
+        + "; reactor-netty)";
+  }
+
+  public String baseUrl() {
+    return settings.baseUrl;
+  }
+
+  // ---- operations ----
+
+  public Mono<Token> createToken(@Nullable String environmentId, CreateTokenRequest request) {
+    String url = tokensUrl(environmentId);
+    String description = "POST " + path(url);
+    if (settings.retryPolicy.reconcileCreates()) {
+      ReconcilingCreate.checkNoteRoom(request);
+      return Mono.defer(
+          () -> {
+            ReconcilingCreate call =
+                new ReconcilingCreate(this, environmentId, request, url, description);
+            return call.run();
+          });
+    }
+    byte[] body = json.encode(request);
+    return Mono.defer(
+        () -> {
+          // One key per logical call, the same on each of its attempts.
+          String idempotencyKey = Ids.uuid();
+          return retrier.run(
+              exchange(HttpMethod.POST, url, description, body, idempotencyKey, this::readCreated),
+              Retrier.Kind.CREATE,
+              description,
+              new PlainCreateHooks(description, request));
+        });
+  }
+
+  public Flux<TokenInfo> listTokens(@Nullable String environmentId) {
+    return listOnce(environmentId).flatMapIterable(list -> list);
+  }
+
+  Mono<List<TokenInfo>> listOnce(@Nullable String environmentId) {
+    String url = tokensUrl(environmentId);
+    String description = "GET " + path(url);
+    return retrier.run(
+        exchange(HttpMethod.GET, url, description, null, null, this::readList),
+        Retrier.Kind.IDEMPOTENT,
+        description,
+        null);
+  }
+
+  public Mono<Void> deleteToken(@Nullable String environmentId, String tokenId) {
+    String url = tokensUrl(environmentId) + "/" + tokenId;
+    String description = "DELETE " + path(url);
+    return retrier.run(
+        exchange(HttpMethod.DELETE, url, description, null, null, this::readNothing),
+        Retrier.Kind.DELETE,
+        description,
+        null);
+  }
+
+  /** Sends one create with this body; each subscription is one attempt sequence's attempt. */
+  Mono<Token> createAttempt(String url, String description, byte[] body, String idempotencyKey) {
+    return exchange(HttpMethod.POST, url, description, body, idempotencyKey, this::readCreated);
+  }
+
+  Json json() {
+    return json;
+  }
+
+  Retrier retrier() {
+    return retrier;
+  }
+
+  /** Without reconciling: an ambiguous create is reported with what is needed to find it. */
+  private static final class PlainCreateHooks implements Retrier.CreateHooks {
+    private final String description;
+    private final CreateTokenRequest request;
+
+    PlainCreateHooks(String description, CreateTokenRequest request) {
+      this.description = description;
+      this.request = request;
+    }
+
+    @Override
+    public @Nullable Mono<Void> reconcile() {
+      return null;
+    }
+
+    @Override
+    public TokenClientException mayExist(long startMillis, long endMillis) {
+      return new TokenMayExistException(
+          description,
+          request.note(),
+          request.scopes(),
+          Instant.ofEpochMilli(startMillis),
+          Instant.ofEpochMilli(endMillis));
+    }
+  }
+
+  private String tokensUrl(@Nullable String environmentId) {
+    return environmentId == null
+        ? userTokensUrl
+        : settings.baseUrl + "/environments/" + environmentId + "/tokens";
+  }
+
+  private String path(String url) {
+    return url.substring(settings.baseUrl.length());
+  }
+
+  // ---- one exchange ----
+
+  /** Reads a response once its status is known; the body must be consumed or not subscribed. */
+  @FunctionalInterface
+  interface ResponseReader<T> {
+    Mono<T> read(HttpClientResponse response, ByteBufFlux body, String description);
+  }
+
+  /** What an attempt knows about itself when it fails. */
+  private static final class Attempt {
+    volatile boolean written;
+  }
+
+  private <T> Mono<T> exchange(
+      HttpMethod method,
+      String url,
+      String description,
+      byte @Nullable [] body,
+      @Nullable String idempotencyKey,
+      ResponseReader<T> reader) {
+    if (staticAuthorization != null) {
+      return attempt(method, url, description, body, idempotencyKey, reader, staticAuthorization);
+    }
+    Mono<String> provider = settings.apiTokenProvider;
+    if (provider == null) {
+      return Mono.error(new IllegalStateException("no API token"));
+    }
+    return provider
+        .timeout(settings.responseTimeout)
+        .onErrorMap(
+            e -> !(e instanceof TokenClientException),
+            e ->
+                new TokenClientException(
+                    description
+                        + " failed: the API token provider failed ("
+                        + e.getClass().getSimpleName()
+                        + ")",
+                    null))
+        .switchIfEmpty(
+            Mono.error(
+                () ->
+                    new TokenClientException(
+                        description + " failed: the API token provider completed empty")))
+        .flatMap(
+            token -> {
+              try {
+                ClientSettings.checkApiToken(token);
+              } catch (IllegalArgumentException e) {
+                return Mono.error(
+                    new TokenClientException(
+                        description
+                            + " failed: the API token provider gave an invalid token: "
+                            + e.getMessage()));
+              }
+              return attempt(
+                  method, url, description, body, idempotencyKey, reader, "Bearer " + token);
+            });
+  }
+
+  private <T> Mono<T> attempt(
+      HttpMethod method,
+      String url,
+      String description,
+      byte @Nullable [] body,
+      @Nullable String idempotencyKey,
+      ResponseReader<T> reader,
+      String authorization) {
+    return Mono.defer(
+        () -> {
+          if (closed) {
+            return Mono.error(new TokenClientException(description + " failed: client is closed"));
+          }
+          Attempt attempt = new Attempt();
+          return http.request(method)
+              .uri(url)
+              .send(
+                  (req, out) -> {
+                    attempt.written = true;
+                    HttpHeaders h = req.requestHeaders();
+                    h.set(HttpHeaderNames.AUTHORIZATION, authorization);
+                    h.set(HttpHeaderNames.USER_AGENT, USER_AGENT);
+                    h.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON);
+                    if (idempotencyKey != null) {
+                      h.set("Idempotency-Key", idempotencyKey);
+                    }
+                    if (body == null) {
+                      return out;
+                    }
+                    h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+                    h.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+                    return out.send(Mono.just(Unpooled.wrappedBuffer(body)));
+                  })
+              .response((response, in) -> reader.read(response, in, description))
+              .singleOrEmpty()
+              .onErrorMap(
+                  e -> !(e instanceof TokenClientException),
+                  e -> TransportErrors.map(e, attempt.written, description, settings));
+        });
+  }
+
+  // ---- readers ----
+
+  private Mono<Token> readCreated(HttpClientResponse response, ByteBufFlux in, String what) {
+    int status = response.status().code();
+    if (status < 200 || status > 299) {
+      return readError(response, in, what);
+    }
+    return ResponseBodies.readAll(in, contentLength(response), status)
+        .map(
+            body ->
+                TokenDecoder.created(json.readCreated(body.bytes, body.length, status), status));
+  }
+
+  private Mono<List<TokenInfo>> readList(HttpClientResponse response, ByteBufFlux in, String what) {
+    int status = response.status().code();
+    if (status < 200 || status > 299) {
+      return readError(response, in, what);
+    }
+    return ResponseBodies.readAll(in, contentLength(response), status)
+        .map(body -> TokenDecoder.listed(json.readList(body.bytes, body.length, status), status));
+  }
+
+  private Mono<Void> readNothing(HttpClientResponse response, ByteBufFlux in, String what) {
+    int status = response.status().code();
+    if (status < 200 || status > 299) {
+      return readError(response, in, what);
+    }
+    return in.then();
+  }
+
+  private <T> Mono<T> readError(HttpClientResponse response, ByteBufFlux in, String what) {
+    int status = response.status().code();
+    return ResponseBodies.readPrefix(in, contentLength(response))
+        .flatMap(
+            body ->
+                Mono.error(
+                    ErrorMapping.map(
+                        status, response.responseHeaders(), body, what, json, settings.apiToken)));
+  }
+
+  private static long contentLength(HttpClientResponse response) {
+    String value = response.responseHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
+    if (value == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(value.strip());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (ownedProvider != null) {
+      ownedProvider.disposeLater().subscribe();
+    }
+    if (ownedLoops != null) {
+      ownedLoops.disposeLater(Duration.ZERO, Duration.ofSeconds(2)).subscribe();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return settings.toString();
+  }
+}
