@@ -81,6 +81,7 @@ final class Fixtures {
 
   static String createdWith(String field, String json) {
     return CREATED_BODY.replaceFirst(
-        "\"" + field + "\": [^\\n]*\\n", "\"" + field + "\": " + json + ",\n");
+        "\"" + field + "\": [^\\n]*\\n",
+        java.util.regex.Matcher.quoteReplacement("\"" + field + "\": " + json + ",\n"));
   }
 }
