@@ -35,13 +35,39 @@ class ErrorMappingTest {
 
   static Stream<Arguments> statuses() {
     return Stream.of(
-        Arguments.of(400, "{\"error\":\"note is required\"}", BadRequestException.class, null, "note is required"),
-        Arguments.of(401, "{\"error\":\"Unauthorized\"}", UnauthorizedException.class, null, "Unauthorized"),
+        Arguments.of(
+            400,
+            "{\"error\":\"note is required\"}",
+            BadRequestException.class,
+            null,
+            "note is required"),
+        Arguments.of(
+            401, "{\"error\":\"Unauthorized\"}", UnauthorizedException.class, null, "Unauthorized"),
         Arguments.of(403, "{\"error\":\"Forbidden\"}", ForbiddenException.class, null, "Forbidden"),
-        Arguments.of(404, "{\"error\":\"Token not found\",\"code\":\"token_not_found\"}", NotFoundException.class, "token_not_found", "Token not found"),
-        Arguments.of(422, "{\"error\":\"Too many\",\"code\":\"too_many_api_tokens\",\"payload\":{\"max\":100}}", UnprocessableEntityException.class, "too_many_api_tokens", "Too many"),
-        Arguments.of(422, "{\"error\":\"bad scope\",\"code\":\"invalid_scopes\",\"payload\":{}}", UnprocessableEntityException.class, "invalid_scopes", "bad scope"),
-        Arguments.of(429, "{\"message\":\"Rate limit exceeded\",\"code\":429}", RateLimitedException.class, "429", "Rate limit exceeded"),
+        Arguments.of(
+            404,
+            "{\"error\":\"Token not found\",\"code\":\"token_not_found\"}",
+            NotFoundException.class,
+            "token_not_found",
+            "Token not found"),
+        Arguments.of(
+            422,
+            "{\"error\":\"Too many\",\"code\":\"too_many_api_tokens\",\"payload\":{\"max\":100}}",
+            UnprocessableEntityException.class,
+            "too_many_api_tokens",
+            "Too many"),
+        Arguments.of(
+            422,
+            "{\"error\":\"bad scope\",\"code\":\"invalid_scopes\",\"payload\":{}}",
+            UnprocessableEntityException.class,
+            "invalid_scopes",
+            "bad scope"),
+        Arguments.of(
+            429,
+            "{\"message\":\"Rate limit exceeded\",\"code\":429}",
+            RateLimitedException.class,
+            "429",
+            "Rate limit exceeded"),
         Arguments.of(500, "{\"error\":\"Internal\"}", ServerErrorException.class, null, "Internal"),
         Arguments.of(409, "{\"error\":\"Conflict\"}", DynamicApiException.class, null, "Conflict"));
   }
@@ -49,7 +75,11 @@ class ErrorMappingTest {
   @ParameterizedTest(name = "HTTP {0} -> {2}")
   @MethodSource("statuses")
   void apiErrorBodyBecomesTypedExceptionWithStatusCodeAndMessage(
-      int status, String body, Class<? extends DynamicApiException> type, String code, String message) {
+      int status,
+      String body,
+      Class<? extends DynamicApiException> type,
+      String code,
+      String message) {
     server.enqueue(json(status, body));
 
     StepVerifier.create(client.createToken(CreateTokenRequest.of("x")))
@@ -72,7 +102,8 @@ class ErrorMappingTest {
         new MockResponse.Builder()
             .code(502)
             .setHeader("Content-Type", "text/html")
-            .body("<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>")
+            .body(
+                "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>")
             .build());
 
     StepVerifier.create(client.listTokens())
@@ -82,7 +113,10 @@ class ErrorMappingTest {
               ServerErrorException s = (ServerErrorException) e;
               assertThat(s.statusCode()).isEqualTo(502);
               assertThat(s.errorCode()).isNull();
-              assertThat(s.errorMessage()).contains("text/html").contains("502 Bad Gateway").doesNotContain("<h1>");
+              assertThat(s.errorMessage())
+                  .contains("text/html")
+                  .contains("502 Bad Gateway")
+                  .doesNotContain("<h1>");
               assertThat(s.retryable()).isTrue();
               assertThat(s.requestMayHaveBeenProcessed()).isTrue();
             })
@@ -107,7 +141,11 @@ class ErrorMappingTest {
 
   @Test
   void rateLimitedCarriesRetryAfterInSecondsOrAsHttpDate() {
-    server.enqueue(json(429, "{\"message\":\"Rate limit exceeded\",\"code\":429}").newBuilder().setHeader("Retry-After", "12").build());
+    server.enqueue(
+        json(429, "{\"message\":\"Rate limit exceeded\",\"code\":429}")
+            .newBuilder()
+            .setHeader("Retry-After", "12")
+            .build());
     server.enqueue(
         json(429, "{\"message\":\"Rate limit exceeded\",\"code\":429}")
             .newBuilder()
@@ -116,7 +154,9 @@ class ErrorMappingTest {
 
     StepVerifier.create(client.listTokens())
         .expectErrorSatisfies(
-            e -> assertThat(((RateLimitedException) e).retryAfter()).contains(Duration.ofSeconds(12)))
+            e ->
+                assertThat(((RateLimitedException) e).retryAfter())
+                    .contains(Duration.ofSeconds(12)))
         .verify(Duration.ofSeconds(5));
     StepVerifier.create(client.listTokens())
         .expectErrorSatisfies(
@@ -127,7 +167,12 @@ class ErrorMappingTest {
   @Test
   void hugeErrorBodyIsReadOnlyUpToItsBound() {
     String big = "x".repeat(200_000);
-    server.enqueue(new MockResponse.Builder().code(500).setHeader("Content-Type", "text/plain").body(big).build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(500)
+            .setHeader("Content-Type", "text/plain")
+            .body(big)
+            .build());
 
     StepVerifier.create(client.listTokens())
         .expectErrorSatisfies(
@@ -141,11 +186,17 @@ class ErrorMappingTest {
 
   @Test
   void errorMessagesFromTheServerHaveSecretsMasked() {
-    server.enqueue(json(400, "{\"error\":\"bad token dyn_abcdefghijk and Bearer " + Fixtures.API_TOKEN + "\"}"));
+    server.enqueue(
+        json(
+            400,
+            "{\"error\":\"bad token dyn_abcdefghijk and Bearer " + Fixtures.API_TOKEN + "\"}"));
 
     StepVerifier.create(client.listTokens())
         .expectErrorSatisfies(
-            e -> assertThat(e.getMessage()).doesNotContain("dyn_abcdefghijk").doesNotContain(Fixtures.API_TOKEN))
+            e ->
+                assertThat(e.getMessage())
+                    .doesNotContain("dyn_abcdefghijk")
+                    .doesNotContain(Fixtures.API_TOKEN))
         .verify(Duration.ofSeconds(5));
   }
 }

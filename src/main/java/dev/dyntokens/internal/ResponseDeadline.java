@@ -2,6 +2,7 @@ package dev.dyntokens.internal;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -14,16 +15,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class ResponseDeadline extends ChannelInboundHandlerAdapter {
   static final String NAME = "dyntokens.responseDeadline";
-
-  /** Signalled down the pipeline when the deadline passes; carries no stack trace. */
-  static final class Exceeded extends io.netty.channel.ChannelException {
-    private static final long serialVersionUID = 1L;
-    static final Exceeded INSTANCE = new Exceeded();
-
-    private Exceeded() {
-      super("response deadline exceeded", null, false);
-    }
-  }
 
   private final long nanos;
   private @Nullable ScheduledFuture<?> timer;
@@ -49,7 +40,8 @@ final class ResponseDeadline extends ChannelInboundHandlerAdapter {
   private void fire(ChannelHandlerContext ctx) {
     if (!fired && ctx.channel().isActive() && !ctx.isRemoved()) {
       fired = true;
-      ctx.fireExceptionCaught(Exceeded.INSTANCE);
+      // Netty's own read-timeout signal: Reactor Netty ends the exchange with it as an error.
+      ctx.fireExceptionCaught(ReadTimeoutException.INSTANCE);
       ctx.close();
     }
   }

@@ -31,7 +31,7 @@ final class TransportErrors {
       return (TokenClientException) error;
     }
     String type = error.getClass().getSimpleName();
-    if (error instanceof ResponseDeadline.Exceeded || error instanceof ReadTimeoutException) {
+    if (error instanceof ReadTimeoutException) {
       return new ResponseTimeoutException(
           request
               + " timed out: no complete answer within "

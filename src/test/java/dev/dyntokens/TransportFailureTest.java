@@ -1,0 +1,166 @@
+package dev.dyntokens;
+
+import static dev.dyntokens.Fixtures.clientFor;
+import static dev.dyntokens.Fixtures.created;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.SocketEffect;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
+
+/** Transport failures, timeouts and cancellation, against a real socket. */
+class TransportFailureTest {
+  private MockWebServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = Fixtures.startServer();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void refusedConnectionIsConnectionFailedAndNotWritten() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      port = s.getLocalPort();
+    }
+    try (ReactiveTokenClient client =
+        ReactiveTokenClient.builder()
+            .baseUrl("http://127.0.0.1:" + port + "/api/v0")
+            .apiToken(Fixtures.API_TOKEN)
+            .retryPolicy(RetryPolicy.none())
+            .build()) {
+      StepVerifier.create(client.createToken(CreateTokenRequest.of("x")))
+          .expectErrorSatisfies(
+              e -> {
+                assertThat(e).isInstanceOf(ConnectionFailedException.class);
+                TransportException t = (TransportException) e;
+                assertThat(t.requestWritten()).isFalse();
+                assertThat(t.retryable()).isTrue();
+                assertThat(t.requestMayHaveBeenProcessed()).isFalse();
+                assertThat(t.getCause()).isNotNull();
+              })
+          .verify(Duration.ofSeconds(10));
+    }
+  }
+
+  @Test
+  void answerThatNeverComesTimesOutAfterTheResponseTimeout() {
+    server.enqueue(new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build());
+    try (ReactiveTokenClient client =
+        clientFor(server).responseTimeout(Duration.ofMillis(300)).build()) {
+      StepVerifier.create(client.createToken(CreateTokenRequest.of("x")))
+          .expectErrorSatisfies(
+              e -> {
+                assertThat(e).isInstanceOf(ResponseTimeoutException.class);
+                assertThat(e.getMessage()).contains("300 ms");
+                assertThat(((TransportException) e).requestMayHaveBeenProcessed()).isTrue();
+                assertThat(TokenMayExistException.in(e)).isPresent();
+              })
+          .verify(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void bodyThatTricklesPastTheResponseTimeoutTimesOutToo() {
+    // Each read arrives well within the timeout; only the whole exchange is too slow.
+    server.enqueue(created().newBuilder().throttleBody(64, 100, TimeUnit.MILLISECONDS).build());
+    try (ReactiveTokenClient client =
+        clientFor(server).responseTimeout(Duration.ofMillis(400)).build()) {
+      StepVerifier.create(client.createToken(CreateTokenRequest.of("x")))
+          .expectError(ResponseTimeoutException.class)
+          .verify(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void connectionClosedAfterTheRequestWasWrittenIsAmbiguous() {
+    server.enqueue(
+        new MockResponse.Builder()
+            .onResponseStart(new SocketEffect.CloseSocket(true, false, false))
+            .build());
+    try (ReactiveTokenClient client = clientFor(server).build()) {
+      StepVerifier.create(client.createToken(CreateTokenRequest.of("x")))
+          .expectErrorSatisfies(
+              e -> {
+                assertThat(e).isInstanceOf(ConnectionClosedException.class);
+                assertThat(((TransportException) e).requestWritten()).isTrue();
+                assertThat(((TransportException) e).requestMayHaveBeenProcessed()).isTrue();
+              })
+          .verify(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void cancelledCallDoesNotPoisonThePoolAndTheNextCallSucceeds() throws Exception {
+    server.enqueue(created().newBuilder().headersDelay(2, TimeUnit.SECONDS).build());
+    server.enqueue(created());
+    try (ReactiveTokenClient client = clientFor(server).maxConnections(1).build()) {
+      Disposable inFlight = client.createToken(CreateTokenRequest.of("cancel me")).subscribe();
+      assertThat(server.takeRequest(5, TimeUnit.SECONDS)).isNotNull();
+      inFlight.dispose();
+
+      StepVerifier.create(client.createToken(CreateTokenRequest.of("next")))
+          .expectNextCount(1)
+          .verifyComplete();
+    }
+  }
+
+  @Test
+  void overloadBeyondPoolAndQueueFailsFastWithClearError() {
+    for (int i = 0; i < 3; i++) {
+      server.enqueue(created().newBuilder().headersDelay(1, TimeUnit.SECONDS).build());
+    }
+    try (ReactiveTokenClient client =
+        clientFor(server).maxConnections(1).maxPendingAcquires(1).build()) {
+      StepVerifier.create(
+              Flux.range(0, 3)
+                  .flatMap(
+                      i ->
+                          client
+                              .createToken(CreateTokenRequest.of("n" + i))
+                              .map(t -> "ok")
+                              .onErrorResume(
+                                  ConnectionPoolExhaustedException.class,
+                                  e -> reactor.core.publisher.Mono.just(e.getMessage())))
+                  .collectList())
+          .assertNext(
+              results ->
+                  assertThat(results)
+                      .filteredOn(r -> !r.equals("ok"))
+                      .singleElement()
+                      .asString()
+                      .contains("1 calls were already waiting"))
+          .verifyComplete();
+    }
+  }
+
+  @Test
+  void closingTheClientFailsLaterCalls() {
+    ReactiveTokenClient client = clientFor(server).build();
+    client.close();
+    client.close();
+
+    StepVerifier.create(client.listTokens())
+        .expectErrorSatisfies(
+            e ->
+                assertThat(e)
+                    .isInstanceOf(TokenClientException.class)
+                    .hasMessageContaining("closed"))
+        .verify(Duration.ofSeconds(5));
+  }
+}
