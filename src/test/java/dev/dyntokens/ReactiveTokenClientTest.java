@@ -264,4 +264,30 @@ class ReactiveTokenClientTest {
       assertThat(c.baseUrl()).isEqualTo("https://app.dynamicauth.com/api/v0");
     }
   }
+
+  @Test
+  void callerHttpClientIsUsedAndNeverDisposedByClose() {
+    server.enqueue(created());
+    server.enqueue(created());
+    reactor.netty.resources.ConnectionProvider pool =
+        reactor.netty.resources.ConnectionProvider.create("caller", 4);
+    reactor.netty.http.client.HttpClient shared =
+        reactor.netty.http.client.HttpClient.create(pool);
+    try {
+      ReactiveTokenClient first = clientFor(server).httpClient(shared).build();
+      StepVerifier.create(first.createToken(CreateTokenRequest.of("shared")))
+          .expectNextCount(1)
+          .verifyComplete();
+      first.close();
+      assertThat(pool.isDisposed()).isFalse();
+
+      try (ReactiveTokenClient second = clientFor(server).httpClient(shared).build()) {
+        StepVerifier.create(second.createToken(CreateTokenRequest.of("again")))
+            .expectNextCount(1)
+            .verifyComplete();
+      }
+    } finally {
+      pool.dispose();
+    }
+  }
 }
