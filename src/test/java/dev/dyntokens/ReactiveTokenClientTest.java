@@ -271,8 +271,7 @@ class ReactiveTokenClientTest {
     server.enqueue(created());
     reactor.netty.resources.ConnectionProvider pool =
         reactor.netty.resources.ConnectionProvider.create("caller", 4);
-    reactor.netty.http.client.HttpClient shared =
-        reactor.netty.http.client.HttpClient.create(pool);
+    reactor.netty.http.client.HttpClient shared = reactor.netty.http.client.HttpClient.create(pool);
     try {
       ReactiveTokenClient first = clientFor(server).httpClient(shared).build();
       StepVerifier.create(first.createToken(CreateTokenRequest.of("shared")))
