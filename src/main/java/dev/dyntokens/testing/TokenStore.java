@@ -1,6 +1,7 @@
 package dev.dyntokens.testing;
 
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -48,7 +49,12 @@ final class TokenStore {
     String raw = rawToken();
     FakeToken token =
         new FakeToken(
-            uuid(), note, scopes, environmentId, clock.instant(), raw.substring(raw.length() - 6));
+            uuid(),
+            note,
+            scopes,
+            environmentId,
+            clock.instant().truncatedTo(ChronoUnit.MILLIS),
+            raw.substring(raw.length() - 6));
     if (store) {
       owner.tokens.put(token.id(), new Stored(token, sequence.incrementAndGet()));
       live.increment();
