@@ -3,6 +3,7 @@ package dev.dyntokens.testing;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -50,6 +51,7 @@ public final class FakeDynamicApi implements AutoCloseable {
   private final TokenStore store;
   private final Counters counters;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Mono<Void> shutdown;
 
   private FakeDynamicApi(
       DisposableServer server,
@@ -64,6 +66,13 @@ public final class FakeDynamicApi implements AutoCloseable {
     this.apiToken = apiToken;
     this.store = store;
     this.counters = counters;
+    this.shutdown = Mono.defer(this::shutdown).cache();
+  }
+
+  private Mono<Void> shutdown() {
+    closed.set(true);
+    server.dispose();
+    return server.onDispose().then(loops.disposeLater(Duration.ZERO, Duration.ofSeconds(2)));
   }
 
   public static Builder builder() {
@@ -98,10 +107,15 @@ public final class FakeDynamicApi implements AutoCloseable {
   /** Stops the server and releases its event loops; does not wait. Idempotent. */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
-      server.dispose();
-      loops.disposeLater(java.time.Duration.ZERO, java.time.Duration.ofSeconds(2)).subscribe();
-    }
+    shutdown.subscribe();
+  }
+
+  /**
+   * Closes as {@link #close()} does when subscribed to, and completes once the port is free and the
+   * event loops have stopped. Idempotent.
+   */
+  public Mono<Void> closeLater() {
+    return shutdown;
   }
 
   /** Whether {@link #close()} was called. */
