@@ -1,0 +1,339 @@
+package dev.dyntokens.testing;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * A real, fast, stateful fake of the Dynamic API's six token endpoints, on a Reactor Netty server
+ * bound to a loopback port, for tests, load tests and benchmarks.
+ *
+ * <pre>{@code
+ * try (FakeDynamicApi api = FakeDynamicApi.builder().start()) {
+ *   ReactiveTokenClient client = ReactiveTokenClient.builder()
+ *       .baseUrl(api.baseUrl()).apiToken(api.apiToken()).build();
+ *   ...
+ *   assertThat(api.stats().tokensLive()).isZero();
+ * }
+ * }</pre>
+ *
+ * <p>It answers as the API does: created tokens appear in lists (without {@code rawToken} and
+ * {@code active}) until deleted; a missing or wrong bearer token is 401, the {@linkplain
+ * Builder#readOnlyApiToken read-only token} gets 403 on create and delete, a missing, blank or too
+ * long note and malformed JSON are 400, an unknown scope is 422 {@code invalid_scopes}, more than
+ * {@linkplain Builder#maxLiveTokens the maximum} of live tokens (per user or environment) is 422
+ * {@code too_many_api_tokens}, deleting an unknown id is 404 {@code token_not_found}, and an
+ * exceeded rate limit is 429 with {@code Retry-After}. Unknown JSON fields are ignored. A {@link
+ * FaultPlan} injects network and server faults.
+ *
+ * <p>It writes and reads JSON on its own, independent of the client's model classes. Requests are
+ * served without a global lock, on event loops of its own that {@link #close()} releases.
+ */
+public final class FakeDynamicApi implements AutoCloseable {
+  /** The default valid API token. */
+  public static final String DEFAULT_API_TOKEN = "dyn_fake_api_token_for_tests_0000000000";
+
+  /** The default base path. */
+  public static final String DEFAULT_BASE_PATH = "/api/v0";
+
+  private final DisposableServer server;
+  private final LoopResources loops;
+  private final String baseUrl;
+  private final String apiToken;
+  private final TokenStore store;
+  private final Counters counters;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Mono<Void> shutdown;
+
+  private FakeDynamicApi(
+      DisposableServer server,
+      LoopResources loops,
+      String basePath,
+      String apiToken,
+      TokenStore store,
+      Counters counters) {
+    this.server = server;
+    this.loops = loops;
+    this.baseUrl = "http://127.0.0.1:" + server.port() + basePath;
+    this.apiToken = apiToken;
+    this.store = store;
+    this.counters = counters;
+    this.shutdown = Mono.defer(this::shutdown).cache();
+  }
+
+  private Mono<Void> shutdown() {
+    closed.set(true);
+    server.dispose();
+    return server.onDispose().then(loops.disposeLater(Duration.ZERO, Duration.ofSeconds(2)));
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The base URL, for example {@code http://127.0.0.1:41234/api/v0}. */
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  /** The port the server is bound to. */
+  public int port() {
+    return server.port();
+  }
+
+  /** The valid API token (full scopes). */
+  public String apiToken() {
+    return apiToken;
+  }
+
+  /** A snapshot of the counters. */
+  public FakeApiStats stats() {
+    return counters.snapshot(store);
+  }
+
+  /** The live tokens of the user and every environment, oldest first. */
+  public List<FakeToken> tokens() {
+    return store.all();
+  }
+
+  /** Stops the server and releases its event loops; does not wait. Idempotent. */
+  @Override
+  public void close() {
+    shutdown.subscribe();
+  }
+
+  /**
+   * Closes as {@link #close()} does when subscribed to, and completes once the port is free and the
+   * event loops have stopped. Idempotent.
+   */
+  public Mono<Void> closeLater() {
+    return shutdown;
+  }
+
+  /** Whether {@link #close()} was called. */
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  @Override
+  public String toString() {
+    return "FakeDynamicApi[" + baseUrl + "]";
+  }
+
+  /** Configures a {@link FakeDynamicApi}. Every setter checks its argument at once. */
+  public static final class Builder {
+    private int port;
+    private String basePath = DEFAULT_BASE_PATH;
+    private String apiToken = DEFAULT_API_TOKEN;
+    private @Nullable String readOnlyApiToken;
+    private Clock clock = Clock.systemUTC();
+    private int maxLiveTokens = Integer.MAX_VALUE;
+    private int perClientPerMinute;
+    private int perEnvironmentPerMinute;
+    private int perSecond;
+    private boolean validation = true;
+    private boolean storeTokens = true;
+    private int deleteStatus = 204;
+    private FaultPlan faults = FaultPlan.none();
+    private int eventLoopThreads = 1;
+    private boolean daemon = true;
+
+    private Builder() {}
+
+    /** The loopback port, 0 (the default) for an ephemeral one. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0 to 65535 but was " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** The path the endpoints live under, {@code /api/v0} by default; "" or "/" for the root. */
+    public Builder basePath(String basePath) {
+      requireNonNull(basePath, "basePath == null");
+      String trimmed =
+          basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
+      if (!trimmed.isEmpty() && !trimmed.startsWith("/")) {
+        throw new IllegalArgumentException("basePath must start with / but was " + basePath);
+      }
+      this.basePath = trimmed;
+      return this;
+    }
+
+    /** The valid bearer token. Default {@link #DEFAULT_API_TOKEN}. */
+    public Builder apiToken(String apiToken) {
+      this.apiToken = token(apiToken, "apiToken");
+      return this;
+    }
+
+    /** A second valid token that may list but not create or delete (403). Default none. */
+    public Builder readOnlyApiToken(String readOnlyApiToken) {
+      this.readOnlyApiToken = token(readOnlyApiToken, "readOnlyApiToken");
+      return this;
+    }
+
+    /** The clock for {@code createdAt} and the rate-limit windows. Default the system's, UTC. */
+    public Builder clock(Clock clock) {
+      this.clock = requireNonNull(clock, "clock == null");
+      return this;
+    }
+
+    /** Live tokens allowed per user or environment; beyond, 422. Default unlimited. */
+    public Builder maxLiveTokens(int maxLiveTokens) {
+      this.maxLiveTokens = positive(maxLiveTokens, "maxLiveTokens");
+      return this;
+    }
+
+    /**
+     * Requests per minute (fixed windows of the clock) per client IP, or per first {@code
+     * X-Forwarded-For} address; beyond, 429. 0 (the default) is off.
+     */
+    public Builder rateLimitPerMinutePerClient(int limit) {
+      this.perClientPerMinute = notNegative(limit, "limit");
+      return this;
+    }
+
+    /** Requests per minute per environment, on environment endpoints. 0 (the default) is off. */
+    public Builder rateLimitPerMinutePerEnvironment(int limit) {
+      this.perEnvironmentPerMinute = notNegative(limit, "limit");
+      return this;
+    }
+
+    /** Requests per second (fixed windows) for the whole server. 0 (the default) is off. */
+    public Builder rateLimitPerSecond(int limit) {
+      this.perSecond = notNegative(limit, "limit");
+      return this;
+    }
+
+    /**
+     * False for fast mode: no auth and no validation; every create succeeds (limits of {@link
+     * #maxLiveTokens} aside) and every delete answers 2xx. Rate limits and faults still apply.
+     * Default true.
+     */
+    public Builder validation(boolean validation) {
+      this.validation = validation;
+      return this;
+    }
+
+    /**
+     * False to keep no tokens (lists stay empty, memory flat) for long benchmarks; counters still
+     * count. Default true.
+     */
+    public Builder storeTokens(boolean storeTokens) {
+      this.storeTokens = storeTokens;
+      return this;
+    }
+
+    /** The status of a successful delete, 204 (the default) or 200; the body is empty. */
+    public Builder deleteStatus(int deleteStatus) {
+      if (deleteStatus != 200 && deleteStatus != 204) {
+        throw new IllegalArgumentException("deleteStatus must be 200 or 204");
+      }
+      this.deleteStatus = deleteStatus;
+      return this;
+    }
+
+    /** The faults to inject. Default {@link FaultPlan#none()}. */
+    public Builder faults(FaultPlan faults) {
+      this.faults = requireNonNull(faults, "faults == null");
+      return this;
+    }
+
+    /** Event-loop threads of the server's own, 1 (the default) to 64. */
+    public Builder eventLoopThreads(int eventLoopThreads) {
+      if (eventLoopThreads < 1 || eventLoopThreads > 64) {
+        throw new IllegalArgumentException("eventLoopThreads must be 1 to 64");
+      }
+      this.eventLoopThreads = eventLoopThreads;
+      return this;
+    }
+
+    /** False for event-loop threads that keep the JVM alive (a command-line server). */
+    Builder daemon(boolean daemon) {
+      this.daemon = daemon;
+      return this;
+    }
+
+    /** Binds and starts the server; waits only for the bind, milliseconds on loopback. */
+    public FakeDynamicApi start() {
+      LoopResources loops = loops();
+      TokenStore store = new TokenStore(clock, maxLiveTokens, storeTokens);
+      Counters counters = new Counters();
+      try {
+        DisposableServer server = server(loops, store, counters).bindNow();
+        return new FakeDynamicApi(server, loops, basePath, apiToken, store, counters);
+      } catch (RuntimeException e) {
+        loops.dispose();
+        throw e;
+      }
+    }
+
+    /** Binds and starts the server when subscribed to, without blocking. */
+    public Mono<FakeDynamicApi> startLater() {
+      return Mono.defer(
+          () -> {
+            LoopResources loops = loops();
+            TokenStore store = new TokenStore(clock, maxLiveTokens, storeTokens);
+            Counters counters = new Counters();
+            return server(loops, store, counters)
+                .bind()
+                .map(s -> new FakeDynamicApi(s, loops, basePath, apiToken, store, counters))
+                .doOnError(e -> loops.dispose());
+          });
+    }
+
+    private LoopResources loops() {
+      return LoopResources.create("fake-dynamic-api", 1, eventLoopThreads, daemon, false);
+    }
+
+    private HttpServer server(LoopResources loops, TokenStore store, Counters counters) {
+      RequestHandler handler =
+          new RequestHandler(
+              new RequestHandler.Settings(
+                  basePath,
+                  apiToken,
+                  readOnlyApiToken,
+                  clock,
+                  perClientPerMinute,
+                  perEnvironmentPerMinute,
+                  perSecond,
+                  validation,
+                  deleteStatus,
+                  faults),
+              store,
+              counters);
+      return HttpServer.create().host("127.0.0.1").port(port).runOn(loops).handle(handler::handle);
+    }
+
+    private static String token(String token, String name) {
+      requireNonNull(token, name + " == null");
+      if (token.isBlank() || token.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
+        throw new IllegalArgumentException(name + " must be visible ASCII without spaces");
+      }
+      return token;
+    }
+
+    private static int positive(int value, String name) {
+      if (value < 1) {
+        throw new IllegalArgumentException(name + " must be positive but was " + value);
+      }
+      return value;
+    }
+
+    private static int notNegative(int value, String name) {
+      if (value < 0) {
+        throw new IllegalArgumentException(name + " must not be negative but was " + value);
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,180 @@
+package dev.dyntokens.testing;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Runs a {@link FakeDynamicApi} from the command line until the process is killed. It prints the
+ * base URL and the API token, one per line, then serves on non-daemon event loops (nothing blocks).
+ *
+ * <pre>
+ * java -cp target/classes:$(cat cp.txt) dev.dyntokens.testing.FakeDynamicApiMain \
+ *     --port 8080 --rate-limit-per-minute 1500 --fault-rate 0.2
+ * </pre>
+ */
+public final class FakeDynamicApiMain {
+  /** Faults spread over by {@code --fault-rate} unless {@code --faults} names others. */
+  static final List<FaultKind> DEFAULT_FAULTS =
+      List.of(
+          FaultKind.STATUS_503,
+          FaultKind.HTML_502,
+          FaultKind.RATE_LIMIT_429,
+          FaultKind.DELAY,
+          FaultKind.RESET_BEFORE_READ);
+
+  private static final String USAGE =
+      String.join(
+          "\n",
+          "usage: FakeDynamicApiMain [options]",
+          "  --port N                               port, 0 for ephemeral (default 8080)",
+          "  --base-path PATH                       default /api/v0",
+          "  --api-token TOKEN                      the valid bearer token",
+          "  --read-only-api-token TOKEN            a token that gets 403 on create/delete",
+          "  --rate-limit-per-minute N              per client IP, 0 = off",
+          "  --rate-limit-per-minute-per-environment N",
+          "  --rate-limit-per-second N              whole server, 0 = off",
+          "  --max-live-tokens N",
+          "  --fault-rate R                         0..1 of requests get a fault",
+          "  --faults KIND,KIND                     kinds for --fault-rate (default "
+              + DEFAULT_FAULTS
+              + ")",
+          "  --fault-seed N                         default 42",
+          "  --delay-ms N                           duration of DELAY faults (default 2000)",
+          "  --no-validation                        fast mode: no auth/validation",
+          "  --no-store                             keep no tokens (flat memory)",
+          "  --threads N                            event-loop threads (default 1)");
+
+  private FakeDynamicApiMain() {}
+
+  public static void main(String[] args) {
+    FakeDynamicApi api;
+    try {
+      api = configure(args).daemon(false).start();
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.println(USAGE);
+      System.exit(2);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(api::close, "fake-dynamic-api-shutdown"));
+    PrintStream out = System.out;
+    out.println(api.baseUrl());
+    out.println(api.apiToken());
+    out.flush();
+  }
+
+  /** Parses the options into a builder (daemon threads, port 8080 unless given). */
+  static FakeDynamicApi.Builder configure(String[] args) {
+    FakeDynamicApi.Builder builder = FakeDynamicApi.builder().port(8080);
+    double faultRate = 0;
+    long seed = 42;
+    Duration delay = Duration.ofSeconds(2);
+    List<FaultKind> kinds = DEFAULT_FAULTS;
+    for (int i = 0; i < args.length; i++) {
+      String option = args[i];
+      switch (option) {
+        case "--no-validation":
+          builder.validation(false);
+          continue;
+        case "--no-store":
+          builder.storeTokens(false);
+          continue;
+        case "--help":
+        case "-h":
+          throw new IllegalArgumentException("help");
+        default:
+          break;
+      }
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException("missing value for " + option);
+      }
+      String value = args[++i];
+      switch (option) {
+        case "--port":
+          builder.port(integer(option, value));
+          break;
+        case "--base-path":
+          builder.basePath(value);
+          break;
+        case "--api-token":
+          builder.apiToken(value);
+          break;
+        case "--read-only-api-token":
+          builder.readOnlyApiToken(value);
+          break;
+        case "--rate-limit-per-minute":
+          builder.rateLimitPerMinutePerClient(integer(option, value));
+          break;
+        case "--rate-limit-per-minute-per-environment":
+          builder.rateLimitPerMinutePerEnvironment(integer(option, value));
+          break;
+        case "--rate-limit-per-second":
+          builder.rateLimitPerSecond(integer(option, value));
+          break;
+        case "--max-live-tokens":
+          builder.maxLiveTokens(integer(option, value));
+          break;
+        case "--fault-rate":
+          faultRate = number(option, value);
+          break;
+        case "--faults":
+          kinds = kinds(value);
+          break;
+        case "--fault-seed":
+          seed = integer(option, value);
+          break;
+        case "--delay-ms":
+          delay = Duration.ofMillis(integer(option, value));
+          break;
+        case "--threads":
+          builder.eventLoopThreads(integer(option, value));
+          break;
+        default:
+          throw new IllegalArgumentException("unknown option " + option);
+      }
+    }
+    if (faultRate > 0) {
+      FaultPlan.Builder plan = FaultPlan.builder().seed(seed).delay(delay);
+      for (FaultKind kind : kinds) {
+        plan.random(FaultPlan.Target.ALL, kind, faultRate / kinds.size());
+      }
+      builder.faults(plan.build());
+    }
+    return builder;
+  }
+
+  private static List<FaultKind> kinds(String value) {
+    List<FaultKind> kinds = new ArrayList<>();
+    for (String name : value.split(",")) {
+      try {
+        kinds.add(FaultKind.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("unknown fault kind " + name, e);
+      }
+    }
+    return List.copyOf(kinds);
+  }
+
+  private static int integer(String option, String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " needs an integer but got " + value, e);
+    }
+  }
+
+  private static double number(String option, String value) {
+    try {
+      double number = Double.parseDouble(value);
+      if (!(number >= 0 && number <= 1)) {
+        throw new IllegalArgumentException(option + " must be 0 to 1 but was " + value);
+      }
+      return number;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " needs a number but got " + value, e);
+    }
+  }
+}

@@ -1,0 +1,295 @@
+package dev.dyntokens.testing;
+
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+/** Serves one request: route, fault, rate limits, auth, validation, state, answer. */
+final class RequestHandler {
+  private static final long MINUTE = 60_000;
+  private static final byte[] MALFORMED =
+      "{\"token\": {\"id\": \"0b1".getBytes(StandardCharsets.UTF_8);
+
+  private final Settings settings;
+  private final TokenStore store;
+  private final Counters counters;
+  private final FaultInjector faults;
+  private final @Nullable WindowLimiter perSecond;
+  private final ConcurrentHashMap<String, WindowLimiter> perClient = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, WindowLimiter> perEnvironment = new ConcurrentHashMap<>();
+
+  RequestHandler(Settings settings, TokenStore store, Counters counters) {
+    this.settings = settings;
+    this.store = store;
+    this.counters = counters;
+    this.faults = new FaultInjector(settings.faults());
+    this.perSecond =
+        settings.perSecond() > 0
+            ? new WindowLimiter(settings.perSecond(), 1000, settings.clock())
+            : null;
+  }
+
+  /** The handler's settings, fixed when the server starts. */
+  record Settings(
+      String basePath,
+      String apiToken,
+      @Nullable String readOnlyApiToken,
+      Clock clock,
+      int perClientPerMinute,
+      int perEnvironmentPerMinute,
+      int perSecond,
+      boolean validation,
+      int deleteStatus,
+      FaultPlan faults) {}
+
+  Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+    counters.started();
+    String method = request.method().name();
+    String path = new QueryStringDecoder(request.uri()).path();
+    String relative = relative(path);
+    Route route = Route.parse(method, relative);
+    FaultKind fault = faults.pick(method, relative == null ? path : relative);
+    counters.fault(fault);
+    return serve(request, response, route, fault).doFinally(s -> counters.finished());
+  }
+
+  private @Nullable String relative(String path) {
+    String base = settings.basePath();
+    if (base.isEmpty()) {
+      return path;
+    }
+    return path.startsWith(base)
+            && path.length() > base.length()
+            && path.charAt(base.length()) == '/'
+        ? path.substring(base.length())
+        : null;
+  }
+
+  private Mono<Void> serve(
+      HttpServerRequest request, HttpServerResponse response, Route route, FaultKind fault) {
+    switch (fault) {
+      case RESET_BEFORE_READ:
+        return reset(response);
+      case NEVER_ANSWER:
+        return connection(response).onDispose();
+      case RATE_LIMIT_429:
+        return send(response, Answer.rateLimited(1));
+      case STATUS_500:
+      case STATUS_502:
+      case STATUS_503:
+      case STATUS_504:
+        return send(response, Answer.json(status(fault), WireJson.error("Injected fault")));
+      case HTML_502:
+      case HTML_503:
+      case HTML_504:
+        return send(response, Answer.html(status(fault)));
+      case EMPTY_503:
+        return send(response, Answer.empty(503));
+      default:
+        return body(request, route)
+            .map(body -> process(request, route, body))
+            .flatMap(answer -> deliver(response, answer, fault));
+    }
+  }
+
+  private static int status(FaultKind fault) {
+    return Integer.parseInt(fault.name().substring(fault.name().length() - 3));
+  }
+
+  private static Mono<byte[]> body(HttpServerRequest request, Route route) {
+    if (route.operation() != Route.Operation.CREATE) {
+      return Mono.just(new byte[0]);
+    }
+    return request.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0]);
+  }
+
+  private Mono<Void> deliver(HttpServerResponse response, Answer answer, FaultKind fault) {
+    switch (fault) {
+      case DELAY:
+        Connection connection = connection(response);
+        return Mono.delay(faults.plan().delay())
+            .then(Mono.defer(() -> send(response, answer)))
+            .takeUntilOther(connection.onDispose());
+      case CREATE_THEN_DROP:
+        return close(response);
+      case TRUNCATED_BODY:
+        return truncated(response, answer);
+      case MALFORMED_JSON:
+        return send(response, Answer.json(200, MALFORMED));
+      case OVERSIZED_BODY:
+        byte[] big = WireJson.oversized(answer.body(), faults.plan().oversizedBytes());
+        return send(response, Answer.json(200, big));
+      default:
+        return send(response, answer);
+    }
+  }
+
+  private Answer process(HttpServerRequest request, Route route, byte[] body) {
+    switch (route.operation()) {
+      case NOT_FOUND:
+        return Answer.json(404, WireJson.error("Not found", "not_found", List.of()));
+      case METHOD_NOT_ALLOWED:
+        return Answer.json(405, WireJson.error("Method not allowed"));
+      default:
+        break;
+    }
+    Answer refused = rateLimit(request, route);
+    if (refused == null && settings.validation()) {
+      refused = authorize(request, route);
+    }
+    if (refused != null) {
+      return refused;
+    }
+    switch (route.operation()) {
+      case CREATE:
+        return create(route, body);
+      case LIST:
+        return Answer.json(200, WireJson.list(store.list(route.environmentId())));
+      default:
+        return delete(route);
+    }
+  }
+
+  private @Nullable Answer rateLimit(HttpServerRequest request, Route route) {
+    long wait = perSecond == null ? 0 : perSecond.tryAcquire();
+    if (wait == 0 && settings.perClientPerMinute() > 0) {
+      wait = limiter(perClient, client(request), settings.perClientPerMinute()).tryAcquire();
+    }
+    String environmentId = route.environmentId();
+    if (wait == 0 && environmentId != null && settings.perEnvironmentPerMinute() > 0) {
+      wait =
+          limiter(perEnvironment, environmentId, settings.perEnvironmentPerMinute()).tryAcquire();
+    }
+    return wait == 0 ? null : Answer.rateLimited(wait);
+  }
+
+  private WindowLimiter limiter(
+      ConcurrentHashMap<String, WindowLimiter> limiters, String key, int limit) {
+    WindowLimiter limiter = limiters.get(key);
+    return limiter != null
+        ? limiter
+        : limiters.computeIfAbsent(key, k -> new WindowLimiter(limit, MINUTE, settings.clock()));
+  }
+
+  /** The client's identity for rate limits: X-Forwarded-For if present, else its IP address. */
+  private static String client(HttpServerRequest request) {
+    String forwarded = request.requestHeaders().get("X-Forwarded-For");
+    if (forwarded != null && !forwarded.isBlank()) {
+      return forwarded.split(",", 2)[0].trim();
+    }
+    InetSocketAddress remote = request.remoteAddress();
+    return remote == null ? "unknown" : remote.getAddress().getHostAddress();
+  }
+
+  private @Nullable Answer authorize(HttpServerRequest request, Route route) {
+    String header = request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
+    String token =
+        header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+            ? header.substring(7).trim()
+            : null;
+    if (settings.apiToken().equals(token)) {
+      return null;
+    }
+    if (token != null && token.equals(settings.readOnlyApiToken())) {
+      return route.operation() == Route.Operation.LIST
+          ? null
+          : Answer.json(403, WireJson.error("Forbidden: the API token lacks the required scope"));
+    }
+    return Answer.json(401, WireJson.error("Unauthorized: missing or invalid API token"));
+  }
+
+  private Answer create(Route route, byte[] body) {
+    Validator.Parsed parsed =
+        settings.validation() ? Validator.parse(body) : Validator.lenient(body);
+    Answer error = parsed.error();
+    if (error != null) {
+      return error;
+    }
+    TokenStore.Created created =
+        store.create(route.environmentId(), parsed.note(), parsed.scopes());
+    if (created == null) {
+      return Answer.json(
+          422, WireJson.error("Too many API tokens", "too_many_api_tokens", List.of()));
+    }
+    return Answer.json(200, WireJson.created(created.token(), created.rawToken()));
+  }
+
+  private Answer delete(Route route) {
+    String tokenId = route.tokenId();
+    boolean deleted = tokenId != null && store.delete(route.environmentId(), tokenId);
+    if (deleted || !settings.validation()) {
+      return Answer.empty(settings.deleteStatus());
+    }
+    return Answer.json(404, WireJson.error("Token not found", "token_not_found", List.of()));
+  }
+
+  private Mono<Void> send(HttpServerResponse response, Answer answer) {
+    counters.answered(answer.status());
+    headers(response, answer, answer.body().length);
+    if (answer.body().length == 0) {
+      return response.send().then();
+    }
+    return response.sendByteArray(Mono.just(answer.body())).then();
+  }
+
+  private static void headers(HttpServerResponse response, Answer answer, int contentLength) {
+    response.status(answer.status());
+    if (answer.status() != 204) {
+      response.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(contentLength));
+    }
+    String contentType = answer.contentType();
+    if (contentType != null) {
+      response.header(HttpHeaderNames.CONTENT_TYPE, contentType);
+    }
+    if (answer.retryAfterSeconds() > 0) {
+      response.header(HttpHeaderNames.RETRY_AFTER, Long.toString(answer.retryAfterSeconds()));
+    }
+  }
+
+  /** Announces the whole body, sends half of it, then closes the connection. */
+  private Mono<Void> truncated(HttpServerResponse response, Answer real) {
+    Answer answer = real.body().length > 0 ? real : Answer.json(200, WireJson.error("truncated"));
+    byte[] body = answer.body();
+    counters.answered(answer.status());
+    headers(response, answer, body.length);
+    byte[] half = Arrays.copyOf(body, body.length / 2);
+    return response.sendByteArray(Mono.just(half)).then().then(Mono.defer(() -> close(response)));
+  }
+
+  private static Mono<Void> close(HttpServerResponse response) {
+    Connection connection = connection(response);
+    connection.dispose();
+    return connection.onDispose();
+  }
+
+  private static Mono<Void> reset(HttpServerResponse response) {
+    Connection connection = connection(response);
+    try {
+      connection.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+    } catch (RuntimeException e) {
+      // A transport without SO_LINGER closes normally instead.
+    }
+    connection.dispose();
+    return connection.onDispose();
+  }
+
+  private static Connection connection(HttpServerResponse response) {
+    Connection[] holder = new Connection[1];
+    response.withConnection(c -> holder[0] = c);
+    if (holder[0] == null) {
+      throw new IllegalStateException("no connection");
+    }
+    return holder[0];
+  }
+}
