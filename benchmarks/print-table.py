@@ -35,7 +35,9 @@ def main(path):
         }
 
     def fmt(v, spec):
-        if v is None or v != v:  # None or NaN
+        if isinstance(v, str):  # JMH writes "NaN" when there are too few samples for an error
+            return "n/a"
+        if v is None or v != v:
             return "n/a"
         return format(v, spec)
 

@@ -1,0 +1,173 @@
+package dev.dyntokens.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.dyntokens.CreateTokenRequest;
+import dev.dyntokens.ReactiveTokenClient;
+import dev.dyntokens.RetryPolicy;
+import dev.dyntokens.TokenScope;
+import dev.dyntokens.bench.load.HtmlReport;
+import dev.dyntokens.bench.load.Options;
+import dev.dyntokens.bench.load.Progress;
+import dev.dyntokens.bench.load.Recorder;
+import dev.dyntokens.bench.load.Summary;
+import dev.dyntokens.bench.load.Target;
+import dev.dyntokens.bench.load.Targets;
+import dev.dyntokens.bench.load.Workload;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import reactor.core.publisher.Flux;
+
+/**
+ * Drives token creation through {@link ReactiveTokenClient} against an embedded fake API (default)
+ * or a real one, and reports throughput, latency percentiles and outcomes. See {@link
+ * Options#USAGE}.
+ */
+public final class LoadDriver {
+  private LoadDriver() {}
+
+  public static void main(String[] args) throws Exception {
+    Options options;
+    try {
+      if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+        System.out.print(Options.USAGE);
+        return;
+      }
+      options = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      System.err.print(Options.USAGE);
+      System.exit(2);
+      return;
+    }
+    int status;
+    try {
+      status = run(options);
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      status = 2;
+    }
+    System.exit(status);
+  }
+
+  static int run(Options o) throws Exception {
+    try (Target target =
+        o.realApi() ? Target.realApi(o.baseUrl()) : Targets.fake(o.faultRate(), o.rateLimitPerSecond())) {
+      String runId = UUID.randomUUID().toString().substring(0, 8);
+      CreateTokenRequest request =
+          new CreateTokenRequest(
+              o.notePrefix() + " " + runId, o.scopes().stream().map(TokenScope::of).toList());
+      ReactiveTokenClient.Builder builder =
+          ReactiveTokenClient.builder()
+              .baseUrl(target.baseUrl())
+              .apiToken(target.apiToken())
+              .responseTimeout(o.timeout())
+              .retryPolicy(o.retries() ? RetryPolicy.defaults() : RetryPolicy.none());
+      if (!o.openModel() && o.concurrency() > 512) {
+        builder.maxConnections(Math.min(10_000, o.concurrency()));
+      }
+      String clientDesc =
+          "ReactiveTokenClient, retries "
+              + (o.retries() ? "default" : "none")
+              + ", response timeout "
+              + o.timeout().toMillis()
+              + " ms";
+      Queue<String> createdIds = new ConcurrentLinkedQueue<>();
+      Map<String, Long> cleanup = new LinkedHashMap<>();
+      long start;
+      long end;
+      Recorder recorder;
+      try (ReactiveTokenClient client = builder.build()) {
+        System.err.println("target: " + target.describe() + "; model: " + o.describeModel());
+        start = System.nanoTime();
+        recorder = new Recorder(start);
+        Workload work =
+            new Workload(
+                client, request, recorder, t -> {
+                  if (target.real()) {
+                    createdIds.add(t.id()); // the id only, never the raw token
+                  }
+                });
+        long durationNanos = o.duration() == null ? 0 : o.duration().toNanos();
+        long total = o.requests() > 0 ? o.requests() : -1;
+        try (Progress progress = new Progress(recorder, total, System.err).start()) {
+          if (o.openModel()) {
+            long drain = o.timeout().toNanos() * (o.retries() ? 4 : 1) + Duration.ofSeconds(10).toNanos();
+            work.open(o.rate(), o.requests(), durationNanos, drain);
+          } else {
+            work.closed(o.concurrency(), o.requests(), durationNanos);
+          }
+        }
+        end = System.nanoTime();
+        recorder.tick();
+        if (target.real() && !o.keep()) {
+          cleanup = deleteAll(client, createdIds);
+        } else if (target.real()) {
+          cleanup.put("kept", (long) createdIds.size());
+        }
+      }
+      Summary summary =
+          new Summary(
+              target.describe(),
+              o.describeModel(),
+              clientDesc,
+              (end - start) / 1e9,
+              recorder.done(),
+              recorder.outcomes(),
+              recorder.errorsByClass(),
+              recorder.allLatencies(),
+              recorder.successLatencies(),
+              recorder.timeline(),
+              target.serverStats(),
+              cleanup);
+      if (o.json()) {
+        System.out.println(
+            new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(summary.toMap()));
+      } else {
+        System.out.print(summary.text());
+      }
+      if (o.html() != null) {
+        HtmlReport.write(summary, Path.of(o.html()));
+        System.err.println("wrote " + o.html());
+      }
+      return 0;
+    }
+  }
+
+  /** Deletes the tokens this run created on a real API, four at a time. */
+  private static Map<String, Long> deleteAll(ReactiveTokenClient client, Queue<String> ids) {
+    AtomicLong deleted = new AtomicLong();
+    Queue<String> failed = new ConcurrentLinkedQueue<>();
+    System.err.println("deleting " + ids.size() + " created tokens (use --keep to keep them)");
+    Flux.fromIterable(ids)
+        .flatMap(
+            id ->
+                client
+                    .deleteToken(id)
+                    .doOnSuccess(v -> deleted.incrementAndGet())
+                    .onErrorResume(
+                        e -> {
+                          failed.add(id);
+                          return reactor.core.publisher.Mono.empty();
+                        }),
+            4)
+        .blockLast(Duration.ofMinutes(5));
+    if (!failed.isEmpty()) {
+      System.err.println("could not delete token ids: " + failed);
+    }
+    Map<String, Long> result = new LinkedHashMap<>();
+    result.put("created", (long) ids.size());
+    result.put("deleted", deleted.get());
+    result.put("deleteFailed", (long) failed.size());
+    return result;
+  }
+}
