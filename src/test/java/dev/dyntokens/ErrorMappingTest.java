@@ -1,15 +1,11 @@
 package dev.dyntokens;
 
-import static dev.dyntokens.Fixtures.clientFor;
 import static dev.dyntokens.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.stream.Stream;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -17,22 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import reactor.test.StepVerifier;
 
 /** Every documented error status and body kind becomes its typed exception. */
-class ErrorMappingTest {
-  private MockWebServer server;
-  private ReactiveTokenClient client;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = Fixtures.startServer();
-    client = clientFor(server).build();
-  }
-
-  @AfterEach
-  void stop() {
-    client.close();
-    server.close();
-  }
-
+class ErrorMappingTest extends MockServerTest {
   static Stream<Arguments> statuses() {
     return Stream.of(
         Arguments.of(

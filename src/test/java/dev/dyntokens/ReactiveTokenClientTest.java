@@ -14,32 +14,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 /** Request shapes and decoding of every operation, against MockWebServer. */
-class ReactiveTokenClientTest {
-  private MockWebServer server;
-  private ReactiveTokenClient client;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = Fixtures.startServer();
-    client = clientFor(server).build();
-  }
-
-  @AfterEach
-  void stop() {
-    client.close();
-    server.close();
-  }
-
+class ReactiveTokenClientTest extends MockServerTest {
   private RecordedRequest take() throws InterruptedException {
     RecordedRequest request = server.takeRequest(5, TimeUnit.SECONDS);
     assertThat(request).as("request the server received").isNotNull();

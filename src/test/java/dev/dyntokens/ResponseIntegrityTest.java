@@ -2,7 +2,6 @@ package dev.dyntokens;
 
 import static dev.dyntokens.Fixtures.CREATED_BODY;
 import static dev.dyntokens.Fixtures.RAW_TOKEN;
-import static dev.dyntokens.Fixtures.clientFor;
 import static dev.dyntokens.Fixtures.createdWith;
 import static dev.dyntokens.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,9 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.stream.Stream;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -20,22 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import reactor.test.StepVerifier;
 
 /** A success answer that is not a valid token fails with a decoding error naming the field. */
-class ResponseIntegrityTest {
-  private MockWebServer server;
-  private ReactiveTokenClient client;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = Fixtures.startServer();
-    client = clientFor(server).build();
-  }
-
-  @AfterEach
-  void stop() {
-    client.close();
-    server.close();
-  }
-
+class ResponseIntegrityTest extends MockServerTest {
   static Stream<Arguments> badTokens() {
     return Stream.of(
         Arguments.of(
