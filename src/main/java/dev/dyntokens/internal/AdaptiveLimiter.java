@@ -27,6 +27,15 @@ final class AdaptiveLimiter {
 
   /** Reserves a send slot and returns how long to wait for it, 0 when not pacing. */
   long reserveMillis(long nowMillis) {
+    return reserveMillis(nowMillis, Long.MAX_VALUE);
+  }
+
+  /**
+   * Reserves a send slot if it comes within {@code limitMillis} and returns how long to wait for
+   * it, 0 when not pacing. A wait of {@code limitMillis} or more is returned without reserving: a
+   * call that will not be sent must not push every later call further out.
+   */
+  long reserveMillis(long nowMillis, long limitMillis) {
     Pacer p = pacer;
     if (p == null) {
       return 0;
@@ -35,7 +44,7 @@ final class AdaptiveLimiter {
       pacer = null;
       return 0;
     }
-    return p.reserve(nowMillis);
+    return p.reserve(nowMillis, limitMillis);
   }
 
   /** Lowers the rate after a 429; {@code recentCallsPerSecond} seeds the first estimate. */
@@ -55,10 +64,13 @@ final class AdaptiveLimiter {
     p.throttled(nowMillis);
   }
 
-  /** The current pace in sends per second, or 0 when not pacing. */
-  double rate() {
+  /**
+   * The pace in sends per second at {@code nowMillis} (on the same clock as the other methods), or
+   * 0 when not pacing.
+   */
+  double rate(long nowMillis) {
     Pacer p = pacer;
-    return p == null ? 0 : p.rate(System.currentTimeMillis());
+    return p == null ? 0 : p.rate(nowMillis);
   }
 
   /** A rate with a next-free-slot clock (GCRA without burst). */
@@ -90,14 +102,18 @@ final class AdaptiveLimiter {
       lastThrottle = nowMillis;
     }
 
-    long reserve(long nowMillis) {
+    long reserve(long nowMillis, long limitMillis) {
       long intervalMicros = (long) (1_000_000 / rate(nowMillis));
       long nowMicros = nowMillis * 1000;
       while (true) {
         long next = nextFreeMicros.get();
         long start = Math.max(next, nowMicros);
+        long wait = (start - nowMicros) / 1000;
+        if (wait >= limitMillis) {
+          return wait;
+        }
         if (nextFreeMicros.compareAndSet(next, start + intervalMicros)) {
-          return (start - nowMicros) / 1000;
+          return wait;
         }
       }
     }

@@ -109,7 +109,7 @@ final class Retrier {
           long now = now();
           long remaining = call.deadline - now;
           int number = ++call.attempts;
-          long wait = limiter.reserveMillis(now);
+          long wait = limiter.reserveMillis(now, remaining);
           if (wait >= remaining) {
             return Mono.error(
                 new RateLimitedException(
