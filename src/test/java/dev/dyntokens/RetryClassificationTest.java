@@ -166,7 +166,7 @@ class RetryClassificationTest extends MockServerTest {
         .expectErrorSatisfies(
             e -> {
               assertThat(e).isInstanceOf(RateLimitedException.class);
-              assertThat(((RateLimitedException) e).retryAfter()).contains(Duration.ofSeconds(120));
+              assertThat(((RateLimitedException) e).retryAfter()).contains(Duration.ofMinutes(2));
             })
         .verify(Duration.ofSeconds(3));
     assertThat(server.getRequestCount()).isEqualTo(1);

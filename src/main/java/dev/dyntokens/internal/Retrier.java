@@ -183,7 +183,7 @@ final class Retrier {
     Duration wait =
         e.retryable() && attemptNumber < policy.maxAttempts() ? waitBefore(e, attemptNumber) : null;
     if (wait == null || wait.toMillis() >= call.deadline - now || !budget.tryRetry(now)) {
-      return reconcile.then(Mono.error(finalFailure(failure, call)));
+      return reconcile.then(Mono.error(() -> finalFailure(failure, call)));
     }
     return reconcile.then(Mono.delay(wait));
   }

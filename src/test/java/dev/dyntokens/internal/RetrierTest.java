@@ -540,6 +540,75 @@ class RetrierTest {
         .verify(VERIFY);
   }
 
+  @Test
+  void aFailedCleanUpAfterTheLastAmbiguousCreateIsReportedOnceWithTheTokenThatMayExist() {
+    Retrier r = retrier(policy().maxAttempts(2).build());
+    AtomicInteger reconciles = new AtomicInteger();
+    ConnectionClosedException cleanUpFailure =
+        new ConnectionClosedException("list failed", null, false);
+    Retrier.CreateHooks hooks =
+        new Retrier.CreateHooks() {
+          @Override
+          public Mono<Void> reconcile() {
+            return Mono.defer(
+                () ->
+                    reconciles.incrementAndGet() == 1
+                        ? Mono.<Void>empty()
+                        : Mono.<Void>error(cleanUpFailure));
+          }
+
+          @Override
+          public TokenClientException mayExist(long startMillis, long endMillis) {
+            return noReconcile().mayExist(startMillis, endMillis);
+          }
+        };
+    ResponseTimeoutException first = new ResponseTimeoutException("timed out 1", null);
+    ResponseTimeoutException second = new ResponseTimeoutException("timed out 2", null);
+    AtomicInteger attempts = new AtomicInteger();
+    Mono<String> attempt = script(attempts, () -> first, () -> second);
+
+    StepVerifier.withVirtualTime(() -> r.run(attempt, Retrier.Kind.CREATE, REQ, hooks))
+        .expectSubscription()
+        .thenAwait(Duration.ofSeconds(1))
+        .expectErrorSatisfies(
+            e -> {
+              assertThat(e).isSameAs(second);
+              assertThat(e.getSuppressed())
+                  .hasSize(3)
+                  .containsOnlyOnce(first, cleanUpFailure)
+                  .anySatisfy(s -> assertThat(s).isInstanceOf(TokenMayExistException.class));
+            })
+        .verify(VERIFY);
+    assertThat(attempts).hasValue(2);
+    assertThat(reconciles).hasValue(2);
+  }
+
+  @Test
+  void aSuccessfulCleanUpAfterTheLastAmbiguousCreateLeavesNoTokenThatMayExist() {
+    Retrier r = retrier(policy().maxAttempts(1).build());
+    AtomicInteger reconciles = new AtomicInteger();
+    Retrier.CreateHooks hooks =
+        new Retrier.CreateHooks() {
+          @Override
+          public Mono<Void> reconcile() {
+            return Mono.fromRunnable(reconciles::incrementAndGet);
+          }
+
+          @Override
+          public TokenClientException mayExist(long startMillis, long endMillis) {
+            return noReconcile().mayExist(startMillis, endMillis);
+          }
+        };
+    AtomicInteger attempts = new AtomicInteger();
+    Mono<String> attempt = script(attempts, () -> status(500));
+
+    StepVerifier.withVirtualTime(() -> r.run(attempt, Retrier.Kind.CREATE, REQ, hooks))
+        .expectSubscription()
+        .expectErrorSatisfies(e -> assertThat(TokenMayExistException.in(e)).isEmpty())
+        .verify(VERIFY);
+    assertThat(reconciles).hasValue(1);
+  }
+
   // ---- budget and limiter ----
 
   @Test
