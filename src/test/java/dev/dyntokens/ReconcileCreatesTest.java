@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
@@ -19,6 +21,7 @@ import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 import reactor.test.StepVerifier;
 
 /**
@@ -105,6 +108,19 @@ class ReconcileCreatesTest extends MockServerTest {
     assertThat(fake.live).containsOnlyKeys("other-1", "other-2", token.id());
   }
 
+  @Test
+  void cancellingACreateRevokesTheTokenTheServerMadeForIt() throws Exception {
+    fake.slowPosts = true;
+    Disposable call = reconciling(3).createToken(CreateTokenRequest.of("ci deploy")).subscribe();
+    assertThat(fake.posted.await(5, TimeUnit.SECONDS)).isTrue();
+
+    call.dispose();
+
+    assertThat(fake.deleted.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(fake.made).hasSize(1);
+    assertThat(fake.live).isEmpty();
+  }
+
   /** Create, list and delete over an in-memory map; the first {@code dropPosts} creates drop. */
   private static final class MiniFake extends Dispatcher {
     final Map<String, String> live = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -112,7 +128,10 @@ class ReconcileCreatesTest extends MockServerTest {
     final List<String> postedNotes = Collections.synchronizedList(new ArrayList<>());
     final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger posts = new AtomicInteger();
+    final CountDownLatch posted = new CountDownLatch(1);
+    final CountDownLatch deleted = new CountDownLatch(1);
     volatile int dropPosts;
+    volatile boolean slowPosts;
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
@@ -127,6 +146,15 @@ class ReconcileCreatesTest extends MockServerTest {
               postedNotes.add(note);
               made.add(id);
               live.put(id, note);
+              posted.countDown();
+              if (slowPosts) {
+                ObjectNode body = (ObjectNode) MAPPER.readTree(Fixtures.CREATED_BODY);
+                ((ObjectNode) body.get("token")).put("id", id).put("note", note);
+                return Fixtures.json(200, MAPPER.writeValueAsString(body))
+                    .newBuilder()
+                    .headersDelay(3, TimeUnit.SECONDS)
+                    .build();
+              }
               if (posts.incrementAndGet() <= dropPosts) {
                 // The token exists now; the answer never arrives.
                 return new MockResponse.Builder()
@@ -155,7 +183,9 @@ class ReconcileCreatesTest extends MockServerTest {
           case "DELETE":
             {
               String id = path.substring(path.lastIndexOf('/') + 1);
-              return live.remove(id) != null
+              boolean removed = live.remove(id) != null;
+              deleted.countDown();
+              return removed
                   ? new MockResponse.Builder().code(204).build()
                   : Fixtures.json(404, "{\"error\":\"not found\",\"code\":\"not_found\"}");
             }
