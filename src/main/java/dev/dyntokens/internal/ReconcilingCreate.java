@@ -69,7 +69,6 @@ final class ReconcilingCreate implements Retrier.CreateHooks {
   }
 
   Mono<Token> run() {
-    String key = Ids.uuid();
     Mono<Token> attempt =
         Mono.defer(
             () -> {
@@ -77,7 +76,9 @@ final class ReconcilingCreate implements Retrier.CreateHooks {
               markers.add(marker);
               CreateTokenRequest marked =
                   new CreateTokenRequest(request.note() + marker, request.scopes());
-              return api.createAttempt(url, description, api.json().encode(marked), key)
+              // Each attempt sends a different note, so it is a different request with its own
+              // key: a server honouring Idempotency-Key must not replay the revoked first token.
+              return api.createAttempt(url, description, api.json().encode(marked), Ids.uuid())
                   .map(token -> deliver(token, marker));
             });
     return api.retrier()
