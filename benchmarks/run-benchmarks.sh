@@ -4,8 +4,10 @@
 #
 #   benchmarks/run-benchmarks.sh [quick|full] [extra JMH args, e.g. a benchmark regex]
 #
-# quick: 2 warmups + 2 measurements of 2 s, 1 fork (about 5 minutes on 2 cores)
-# full:  5 warmups of 3 s + 8 measurements of 3 s, 2 forks (about 25 minutes)
+# quick: 2 warmups of 5 s + 3 measurements of 2 s, 1 fork (about 7 minutes on 2 cores). The
+#        warm-ups are 5 s, not 2 s: on 2 busy cores the Reactor/Jackson paths were still speeding
+#        up after 4 s of warm-up (throughput rose every iteration), which made 2 s warm-ups useless.
+# full:  5 warmups of 5 s + 5 measurements of 5 s, 2 forks (about 35 minutes)
 # The client library must be installed first: cd .. && mvn -B -q install -DskipTests
 set -euo pipefail
 
@@ -14,8 +16,8 @@ profile="${1:-quick}"
 shift || true
 
 case "$profile" in
-  quick) jmh_opts=(-wi 2 -w 2s -i 2 -r 2s -f 1) ;;
-  full) jmh_opts=(-wi 5 -w 3s -i 8 -r 3s -f 2) ;;
+  quick) jmh_opts=(-wi 2 -w 5s -i 3 -r 2s -f 1) ;;
+  full) jmh_opts=(-wi 5 -w 5s -i 5 -r 5s -f 2) ;;
   *) echo "usage: $0 [quick|full] [JMH args...]" >&2; exit 2 ;;
 esac
 

@@ -27,10 +27,21 @@ public record Summary(
     return calls / Math.max(1e-9, seconds);
   }
 
-  /** Retries seen by the server: requests it received beyond one per logical call. */
+  /**
+   * Retries seen by the server: requests it received beyond one per call that reached it (calls
+   * that failed before sending, for want of a pooled connection or a connection at all, are not
+   * counted as having reached it). An estimate: a call that failed to connect and then succeeded
+   * on a retry is counted once.
+   */
   public Long retries() {
     Long received = serverStats.get("requests");
-    return received == null ? null : Math.max(0, received - calls);
+    if (received == null) {
+      return null;
+    }
+    long neverSent =
+        errorsByClass.getOrDefault("ConnectionPoolExhaustedException", 0L)
+            + errorsByClass.getOrDefault("ConnectionFailedException", 0L);
+    return Math.max(0, received - (calls - neverSent));
   }
 
   static double millis(Histogram h, double percentile) {
@@ -65,7 +76,7 @@ public record Summary(
     }
     if (!serverStats.isEmpty()) {
       line(sb, "server", serverStats.toString());
-      line(sb, "retries", retries() + " (server requests beyond one per call)");
+      line(sb, "retries", "~" + retries() + " (server requests beyond one per call that reached it)");
     } else {
       line(sb, "retries", "not observable against this target");
     }
