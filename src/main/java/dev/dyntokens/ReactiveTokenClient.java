@@ -209,6 +209,43 @@ public final class ReactiveTokenClient implements AutoCloseable {
     }
 
     /**
+     * Records Micrometer meters for every call: a {@code dynamic.tokens.calls} timer (tags
+     * operation, target, outcome, status_class, exception), {@code dynamic.tokens.retries} by
+     * reason, {@code dynamic.tokens.retry.budget.refused}, {@code dynamic.tokens.throttle.waits},
+     * and {@code dynamic.tokens.pool.*} gauges of the client's own pool. Tags are low-cardinality:
+     * never an id, a note or a secret. Micrometer is an optional dependency.
+     */
+    public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry meterRegistry) {
+      settings.meterRegistry(requireNonNull(meterRegistry, "meterRegistry == null"));
+      return this;
+    }
+
+    /**
+     * Observes each logical call ({@code dynamic.tokens.call}) with a child observation per attempt
+     * ({@code dynamic.tokens.attempt}), so a trace shows retries. The parent is the observation in
+     * the subscriber's Reactor context, if any.
+     */
+    public Builder observationRegistry(
+        io.micrometer.observation.ObservationRegistry observationRegistry) {
+      settings.observationRegistry(
+          requireNonNull(observationRegistry, "observationRegistry == null"));
+      return this;
+    }
+
+    /**
+     * Adds headers to every request from the caller's Reactor {@code Context} (a trace id, a
+     * tenant): the function sees the context of the subscription, through retries, and its headers
+     * are set before the client's own, which win ({@code Authorization}, {@code Content-Type},
+     * {@code Idempotency-Key} cannot be overridden).
+     */
+    public Builder contextHeaders(
+        java.util.function.Function<reactor.util.context.ContextView, java.util.Map<String, String>>
+            contextHeaders) {
+      settings.contextHeaders(requireNonNull(contextHeaders, "contextHeaders == null"));
+      return this;
+    }
+
+    /**
      * @throws IllegalStateException if no API token or provider was set
      */
     public ReactiveTokenClient build() {

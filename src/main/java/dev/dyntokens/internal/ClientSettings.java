@@ -9,9 +9,12 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
+import reactor.util.context.ContextView;
 
 /** The validated configuration of one client: an immutable value. */
 public final class ClientSettings {
@@ -34,6 +37,9 @@ public final class ClientSettings {
   final int maxPendingAcquires;
   final ObjectMapper objectMapper;
   final boolean wiretap;
+  final @Nullable Object meterRegistry;
+  final @Nullable Object observationRegistry;
+  final @Nullable Function<ContextView, Map<String, String>> contextHeaders;
 
   private ClientSettings(Builder b, String baseUrl) {
     this.baseUrl = baseUrl;
@@ -48,6 +54,9 @@ public final class ClientSettings {
     this.maxPendingAcquires = b.maxPendingAcquires;
     this.objectMapper = b.objectMapper;
     this.wiretap = b.wiretap;
+    this.meterRegistry = b.meterRegistry;
+    this.observationRegistry = b.observationRegistry;
+    this.contextHeaders = b.contextHeaders;
   }
 
   public static Builder builder() {
@@ -68,8 +77,28 @@ public final class ClientSettings {
     private int maxPendingAcquires = DEFAULT_MAX_PENDING_ACQUIRES;
     private ObjectMapper objectMapper = new ObjectMapper();
     private boolean wiretap;
+    private @Nullable Object meterRegistry;
+    private @Nullable Object observationRegistry;
+    private @Nullable Function<ContextView, Map<String, String>> contextHeaders;
 
     private Builder() {}
+
+    /** A Micrometer MeterRegistry, typed Object so this class never loads Micrometer. */
+    public Builder meterRegistry(Object meterRegistry) {
+      this.meterRegistry = requireNonNull(meterRegistry, "meterRegistry == null");
+      return this;
+    }
+
+    /** A Micrometer ObservationRegistry, typed Object for the same reason. */
+    public Builder observationRegistry(Object observationRegistry) {
+      this.observationRegistry = requireNonNull(observationRegistry, "observationRegistry == null");
+      return this;
+    }
+
+    public Builder contextHeaders(Function<ContextView, Map<String, String>> contextHeaders) {
+      this.contextHeaders = requireNonNull(contextHeaders, "contextHeaders == null");
+      return this;
+    }
 
     public Builder baseUrl(String baseUrl) {
       normalizeBaseUrl(baseUrl); // fail now, not at build()

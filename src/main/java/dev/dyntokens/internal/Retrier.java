@@ -26,11 +26,18 @@ final class Retrier {
   /** What an operation allows after a failure that may have been processed. */
   enum Kind {
     /** List: repeating it changes nothing. */
-    IDEMPOTENT,
+    IDEMPOTENT("list"),
     /** Delete: repeating it is safe, and a 404 after an ambiguous attempt means it worked. */
-    DELETE,
+    DELETE("delete"),
     /** Create: repeating it after an ambiguous failure could make a second token. */
-    CREATE
+    CREATE("create");
+
+    /** The operation's name in metrics. */
+    final String operation;
+
+    Kind(String operation) {
+      this.operation = operation;
+    }
   }
 
   /** What a create call adds: reconciling before a retry, and the facts for the caller. */
@@ -49,6 +56,7 @@ final class Retrier {
   private final RetryBudget budget;
   private final AdaptiveLimiter limiter;
   private final long firstAttemptBoundMillis;
+  private final Telemetry telemetry;
 
   /**
    * @param firstAttemptBoundMillis how long one attempt can take at most by its own timeouts
@@ -56,6 +64,11 @@ final class Retrier {
    *     longer than the call's deadline
    */
   Retrier(RetryPolicy policy, long firstAttemptBoundMillis) {
+    this(policy, firstAttemptBoundMillis, Telemetry.NONE);
+  }
+
+  Retrier(RetryPolicy policy, long firstAttemptBoundMillis, Telemetry telemetry) {
+    this.telemetry = telemetry;
     this.policy = policy;
     this.budget =
         new RetryBudget(policy.budgetRatio(), policy.budgetMinPerSecond(), policy.budgetEnabled());
@@ -78,7 +91,7 @@ final class Retrier {
           long start = now();
           Call call = new Call(start, start + policy.deadline().toMillis());
           budget.onCall(start);
-          Mono<T> paced = pacedAttempt(attempt, call, description);
+          Mono<T> paced = pacedAttempt(attempt, call, description, kind);
           Mono<T> withRetries =
               policy.maxAttempts() == 1 && createHooks == null
                   ? paced.onErrorMap(e -> finalFailure(e, call))
@@ -103,7 +116,7 @@ final class Retrier {
   }
 
   /** One attempt: waits for the limiter's slot, and bounds retries by what is left of the call. */
-  private <T> Mono<T> pacedAttempt(Mono<T> attempt, Call call, String description) {
+  private <T> Mono<T> pacedAttempt(Mono<T> attempt, Call call, String description, Kind kind) {
     return Mono.defer(
         () -> {
           long now = now();
@@ -130,7 +143,11 @@ final class Retrier {
                     Duration.ofMillis(remaining - wait),
                     Mono.error(() -> deadlineExceeded(description, call)));
           }
-          return wait > 0 ? Mono.delay(Duration.ofMillis(wait)).then(bounded) : bounded;
+          if (wait <= 0) {
+            return bounded;
+          }
+          telemetry.paced(kind.operation, wait);
+          return Mono.delay(Duration.ofMillis(wait)).then(bounded);
         });
   }
 
@@ -182,9 +199,14 @@ final class Retrier {
     // An ambiguous create reaches this point only when reconciling makes its retry safe.
     Duration wait =
         e.retryable() && attemptNumber < policy.maxAttempts() ? waitBefore(e, attemptNumber) : null;
-    if (wait == null || wait.toMillis() >= call.deadline - now || !budget.tryRetry(now)) {
+    if (wait == null || wait.toMillis() >= call.deadline - now) {
       return reconcile.then(Mono.error(() -> finalFailure(failure, call)));
     }
+    if (!budget.tryRetry(now)) {
+      telemetry.budgetRefused(kind.operation);
+      return reconcile.then(Mono.error(() -> finalFailure(failure, call)));
+    }
+    telemetry.retry(kind.operation, failure);
     return reconcile.then(Mono.delay(wait));
   }
 

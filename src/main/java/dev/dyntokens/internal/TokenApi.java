@@ -49,6 +49,7 @@ public final class TokenApi {
   private final @Nullable String staticAuthorization;
   private final String userTokensUrl;
   private final Retrier retrier;
+  private final Telemetry telemetry;
   private volatile boolean closed;
 
   public TokenApi(ClientSettings settings) {
@@ -56,6 +57,11 @@ public final class TokenApi {
     this.json = new Json(settings.objectMapper);
     this.staticAuthorization = settings.apiToken == null ? null : "Bearer " + settings.apiToken;
     this.userTokensUrl = settings.baseUrl + "/user/tokens";
+    // MicrometerTelemetry is loaded only here, so the client runs without Micrometer.
+    this.telemetry =
+        settings.meterRegistry != null || settings.observationRegistry != null
+            ? MicrometerTelemetry.create(settings.meterRegistry, settings.observationRegistry)
+            : Telemetry.NONE;
     HttpClient base;
     if (settings.httpClient != null) {
       this.ownedProvider = null;
@@ -65,7 +71,7 @@ public final class TokenApi {
         base = withConnectTimeout(base, settings.connectTimeout);
       }
     } else {
-      this.ownedProvider =
+      ConnectionProvider.Builder pool =
           ConnectionProvider.builder("dyntokens")
               .maxConnections(settings.maxConnections)
               .pendingAcquireMaxCount(settings.maxPendingAcquires)
@@ -73,8 +79,11 @@ public final class TokenApi {
               .maxIdleTime(MAX_IDLE_TIME)
               .maxLifeTime(MAX_LIFE_TIME)
               .evictInBackground(EVICTION_INTERVAL)
-              .lifo()
-              .build();
+              .lifo();
+      if (settings.meterRegistry != null) {
+        pool = MicrometerTelemetry.withPoolGauges(pool, settings.meterRegistry);
+      }
+      this.ownedProvider = pool.build();
       this.ownedLoops =
           LoopResources.create(
               "dyntokens", Math.max(1, Runtime.getRuntime().availableProcessors()), true);
@@ -108,7 +117,8 @@ public final class TokenApi {
             settings.retryPolicy,
             settings.connectTimeout.toMillis()
                 + PENDING_ACQUIRE_TIMEOUT.toMillis()
-                + settings.responseTimeout.toMillis());
+                + settings.responseTimeout.toMillis(),
+            telemetry);
   }
 
   private static HttpClient withConnectTimeout(HttpClient client, Duration timeout) {
@@ -136,28 +146,41 @@ public final class TokenApi {
     String description = "POST " + path(url);
     if (settings.retryPolicy.reconcileCreates()) {
       ReconcilingCreate.checkNoteRoom(request);
-      return Mono.defer(
-          () -> {
-            ReconcilingCreate call =
-                new ReconcilingCreate(this, environmentId, request, url, description);
-            return call.run();
-          });
+      return telemetry.call(
+          "create",
+          target(environmentId),
+          Mono.defer(
+              () -> {
+                ReconcilingCreate call =
+                    new ReconcilingCreate(this, environmentId, request, url, description);
+                return call.run();
+              }));
     }
     byte[] body = json.encode(request);
-    return Mono.defer(
-        () -> {
-          // One key per logical call, the same on each of its attempts.
-          String idempotencyKey = Ids.uuid();
-          return retrier.run(
-              exchange(HttpMethod.POST, url, description, body, idempotencyKey, this::readCreated),
-              Retrier.Kind.CREATE,
-              description,
-              new PlainCreateHooks(description, request));
-        });
+    return telemetry.call(
+        "create",
+        target(environmentId),
+        Mono.defer(
+            () -> {
+              // One key per logical call, the same on each of its attempts.
+              String idempotencyKey = Ids.uuid();
+              return retrier.run(
+                  exchange(
+                      HttpMethod.POST, url, description, body, idempotencyKey, this::readCreated),
+                  Retrier.Kind.CREATE,
+                  description,
+                  new PlainCreateHooks(description, request));
+            }));
+  }
+
+  private static String target(@Nullable String environmentId) {
+    return environmentId == null ? "user" : "environment";
   }
 
   public Flux<TokenInfo> listTokens(@Nullable String environmentId) {
-    return listOnce(environmentId).flatMapIterable(list -> list);
+    return telemetry
+        .call("list", target(environmentId), listOnce(environmentId))
+        .flatMapIterable(list -> list);
   }
 
   Mono<List<TokenInfo>> listOnce(@Nullable String environmentId) {
@@ -173,11 +196,14 @@ public final class TokenApi {
   public Mono<Void> deleteToken(@Nullable String environmentId, String tokenId) {
     String url = tokensUrl(environmentId) + "/" + tokenId;
     String description = "DELETE " + path(url);
-    return retrier.run(
-        exchange(HttpMethod.DELETE, url, description, null, null, this::readNothing),
-        Retrier.Kind.DELETE,
-        description,
-        null);
+    return telemetry.call(
+        "delete",
+        target(environmentId),
+        retrier.run(
+            exchange(HttpMethod.DELETE, url, description, null, null, this::readNothing),
+            Retrier.Kind.DELETE,
+            description,
+            null));
   }
 
   /** Sends one create with this body; each subscription is one attempt sequence's attempt. */
@@ -249,6 +275,24 @@ public final class TokenApi {
       byte @Nullable [] body,
       @Nullable String idempotencyKey,
       ResponseReader<T> reader) {
+    if (telemetry.enabled()) {
+      return telemetry.attempt(
+          operation(method), authorized(method, url, description, body, idempotencyKey, reader));
+    }
+    return authorized(method, url, description, body, idempotencyKey, reader);
+  }
+
+  private static String operation(HttpMethod method) {
+    return method == HttpMethod.POST ? "create" : method == HttpMethod.GET ? "list" : "delete";
+  }
+
+  private <T> Mono<T> authorized(
+      HttpMethod method,
+      String url,
+      String description,
+      byte @Nullable [] body,
+      @Nullable String idempotencyKey,
+      ResponseReader<T> reader) {
     if (staticAuthorization != null) {
       return attempt(method, url, description, body, idempotencyKey, reader, staticAuthorization);
     }
@@ -308,6 +352,9 @@ public final class TokenApi {
                   (req, out) -> {
                     attempt.written = true;
                     HttpHeaders h = req.requestHeaders();
+                    if (settings.contextHeaders != null) {
+                      addContextHeaders(h, req.currentContextView());
+                    }
                     h.set(HttpHeaderNames.AUTHORIZATION, authorization);
                     h.set(HttpHeaderNames.USER_AGENT, USER_AGENT);
                     h.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON);
@@ -327,6 +374,16 @@ public final class TokenApi {
                   e -> !(e instanceof TokenClientException),
                   e -> TransportErrors.map(e, attempt.written, description, settings));
         });
+  }
+
+  /** The caller's headers from the Reactor context; the client's own are set after and win. */
+  private void addContextHeaders(HttpHeaders headers, reactor.util.context.ContextView context) {
+    java.util.function.Function<reactor.util.context.ContextView, java.util.Map<String, String>>
+        source = settings.contextHeaders;
+    java.util.Map<String, String> extra = source == null ? null : source.apply(context);
+    if (extra != null) {
+      extra.forEach(headers::set);
+    }
   }
 
   // ---- readers ----

@@ -1,0 +1,212 @@
+package dev.dyntokens.internal;
+
+import dev.dyntokens.DynamicApiException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import java.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+import reactor.netty.resources.ConnectionPoolMetrics;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * Micrometer meters and observations. Every tag is low-cardinality: operation, target, outcome,
+ * status class, exception kind, retry reason; never an id, a note or anything secret.
+ *
+ * <p>Meters (all prefixed {@code dynamic.tokens.}): {@code calls} (timer per logical call), {@code
+ * retries} (counter by reason), {@code retry.budget.refused} (counter), {@code throttle.waits}
+ * (timer of the adaptive limiter's waits), and {@code pool.*} gauges of the client's own connection
+ * pool.
+ */
+final class MicrometerTelemetry implements Telemetry {
+  /** Reactor's context key for the current observation (ObservationThreadLocalAccessor.KEY). */
+  static final String OBSERVATION_KEY = "micrometer.observation";
+
+  static final String CALLS = "dynamic.tokens.calls";
+  static final String RETRIES = "dynamic.tokens.retries";
+  static final String BUDGET_REFUSED = "dynamic.tokens.retry.budget.refused";
+  static final String THROTTLE_WAITS = "dynamic.tokens.throttle.waits";
+  static final String CALL_OBSERVATION = "dynamic.tokens.call";
+  static final String ATTEMPT_OBSERVATION = "dynamic.tokens.attempt";
+
+  private final @Nullable MeterRegistry meters;
+  private final @Nullable ObservationRegistry observations;
+
+  MicrometerTelemetry(@Nullable MeterRegistry meters, @Nullable ObservationRegistry observations) {
+    this.meters = meters;
+    this.observations = observations;
+  }
+
+  @Override
+  public boolean enabled() {
+    return true;
+  }
+
+  @Override
+  public <T> Mono<T> call(String operation, String target, Mono<T> call) {
+    return Mono.deferContextual(
+        context -> {
+          long start = System.nanoTime();
+          Observation observation = null;
+          Mono<T> observed = call;
+          if (observations != null) {
+            Observation parent = context.getOrDefault(OBSERVATION_KEY, null);
+            observation =
+                Observation.createNotStarted(CALL_OBSERVATION, observations)
+                    .contextualName("dynamic-tokens " + operation)
+                    .lowCardinalityKeyValue("operation", operation)
+                    .lowCardinalityKeyValue("target", target)
+                    .parentObservation(parent)
+                    .start();
+            Observation current = observation;
+            observed = call.contextWrite(c -> c.put(OBSERVATION_KEY, current));
+          }
+          Observation finalObservation = observation;
+          Throwable[] failure = new Throwable[1];
+          return observed
+              .doOnError(e -> failure[0] = e)
+              .doFinally(
+                  signal -> finish(operation, target, signal, failure[0], start, finalObservation));
+        });
+  }
+
+  private void finish(
+      String operation,
+      String target,
+      SignalType signal,
+      @Nullable Throwable failure,
+      long startNanos,
+      @Nullable Observation observation) {
+    String outcome =
+        signal == SignalType.CANCEL ? "cancelled" : failure == null ? "success" : "error";
+    String statusClass =
+        failure instanceof DynamicApiException
+            ? (((DynamicApiException) failure).statusCode() / 100) + "xx"
+            : failure == null && signal != SignalType.CANCEL ? "2xx" : "none";
+    String exception = failure == null ? "none" : failure.getClass().getSimpleName();
+    if (meters != null) {
+      Timer.builder(CALLS)
+          .description("Logical calls of the token client, all attempts and waits included")
+          .tags(
+              Tags.of(
+                  "operation", operation,
+                  "target", target,
+                  "outcome", outcome,
+                  "status_class", statusClass,
+                  "exception", exception))
+          .register(meters)
+          .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    }
+    if (observation != null) {
+      observation.lowCardinalityKeyValue("outcome", outcome);
+      observation.lowCardinalityKeyValue("status_class", statusClass);
+      if (failure != null) {
+        observation.error(failure);
+      }
+      observation.stop();
+    }
+  }
+
+  @Override
+  public <T> Mono<T> attempt(String operation, Mono<T> attempt) {
+    if (observations == null) {
+      return attempt;
+    }
+    return Mono.deferContextual(
+        context -> {
+          Observation child =
+              Observation.createNotStarted(ATTEMPT_OBSERVATION, observations)
+                  .contextualName("dynamic-tokens " + operation + " attempt")
+                  .lowCardinalityKeyValue("operation", operation)
+                  .parentObservation(context.getOrDefault(OBSERVATION_KEY, null))
+                  .start();
+          return attempt
+              .doOnError(child::error)
+              .doFinally(signal -> child.stop())
+              .contextWrite(c -> c.put(OBSERVATION_KEY, child));
+        });
+  }
+
+  @Override
+  public void retry(String operation, Throwable failure) {
+    if (meters != null) {
+      Counter.builder(RETRIES)
+          .description("Retries decided, by the failure that caused them")
+          .tags("operation", operation, "reason", Telemetry.reason(failure))
+          .register(meters)
+          .increment();
+    }
+  }
+
+  @Override
+  public void budgetRefused(String operation) {
+    if (meters != null) {
+      Counter.builder(BUDGET_REFUSED)
+          .description("Retries refused by the client's retry budget")
+          .tags("operation", operation)
+          .register(meters)
+          .increment();
+    }
+  }
+
+  @Override
+  public void paced(String operation, long waitMillis) {
+    if (meters != null) {
+      Timer.builder(THROTTLE_WAITS)
+          .description("Waits imposed by the client's own pacing after 429 answers")
+          .tags("operation", operation)
+          .register(meters)
+          .record(waitMillis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** The telemetry for these registries, given as Object so callers need no Micrometer types. */
+  static Telemetry create(@Nullable Object meters, @Nullable Object observations) {
+    return new MicrometerTelemetry((MeterRegistry) meters, (ObservationRegistry) observations);
+  }
+
+  /** Adds gauges of the pool to the registry, given as Object for the same reason. */
+  static ConnectionProvider.Builder withPoolGauges(ConnectionProvider.Builder pool, Object meters) {
+    MeterRegistry registry = (MeterRegistry) meters;
+    return pool.metrics(true, () -> poolGauges(registry));
+  }
+
+  /** Registers gauges of the client's own pool into the registry. */
+  static ConnectionProvider.MeterRegistrar poolGauges(MeterRegistry meters) {
+    return (String poolName, String id, SocketAddress remote, ConnectionPoolMetrics m) -> {
+      Tags tags = Tags.of("pool", poolName, "remote", String.valueOf(remote));
+      Gauge.builder("dynamic.tokens.pool.active", m, ConnectionPoolMetrics::acquiredSize)
+          .description("Connections in use")
+          .tags(tags)
+          .strongReference(true)
+          .register(meters);
+      Gauge.builder("dynamic.tokens.pool.idle", m, ConnectionPoolMetrics::idleSize)
+          .description("Idle pooled connections")
+          .tags(tags)
+          .strongReference(true)
+          .register(meters);
+      Gauge.builder("dynamic.tokens.pool.total", m, ConnectionPoolMetrics::allocatedSize)
+          .description("Connections open")
+          .tags(tags)
+          .strongReference(true)
+          .register(meters);
+      Gauge.builder("dynamic.tokens.pool.pending", m, ConnectionPoolMetrics::pendingAcquireSize)
+          .description("Calls waiting for a connection")
+          .tags(tags)
+          .strongReference(true)
+          .register(meters);
+      Gauge.builder("dynamic.tokens.pool.max", m, ConnectionPoolMetrics::maxAllocatedSize)
+          .description("Pool size limit")
+          .tags(tags)
+          .strongReference(true)
+          .register(meters);
+    };
+  }
+}

@@ -1,0 +1,168 @@
+package dev.dyntokens;
+
+import static dev.dyntokens.Fixtures.created;
+import static dev.dyntokens.Fixtures.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistryAssert;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+import reactor.util.context.Context;
+
+/** Meters, observations and context headers, as a WebFlux service would see them. */
+class TelemetryTest {
+  private MockWebServer server;
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private final TestObservationRegistry observations = TestObservationRegistry.create();
+  private ReactiveTokenClient client;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = Fixtures.startServer();
+    client =
+        Fixtures.clientFor(server)
+            .retryPolicy(
+                RetryPolicy.builder()
+                    .initialBackoff(Duration.ofMillis(1))
+                    .maxBackoff(Duration.ofMillis(2))
+                    .throttledBackoff(Duration.ofMillis(2))
+                    .build())
+            .meterRegistry(meters)
+            .observationRegistry(observations)
+            .contextHeaders(
+                ctx ->
+                    Map.of(
+                        "X-Tenant",
+                        ctx.getOrDefault("tenant", "none"),
+                        "Authorization",
+                        "Bearer attacker"))
+            .build();
+  }
+
+  @AfterEach
+  void stop() {
+    client.close();
+    server.close();
+  }
+
+  @Test
+  void retriedCallIsOneTimedCallWithOneRetryAndTwoObservedAttempts() {
+    server.enqueue(json(503, "{}"));
+    server.enqueue(json(200, Fixtures.LIST_BODY));
+
+    StepVerifier.create(client.listTokens().count()).expectNext(2L).verifyComplete();
+
+    assertThat(
+            meters
+                .get("dynamic.tokens.calls")
+                .tags(
+                    "operation",
+                    "list",
+                    "target",
+                    "user",
+                    "outcome",
+                    "success",
+                    "status_class",
+                    "2xx")
+                .timer()
+                .count())
+        .isEqualTo(1);
+    assertThat(
+            meters
+                .get("dynamic.tokens.retries")
+                .tags("operation", "list", "reason", "unavailable")
+                .counter()
+                .count())
+        .isEqualTo(1.0);
+    TestObservationRegistryAssert.assertThat(observations)
+        .hasNumberOfObservationsWithNameEqualTo("dynamic.tokens.call", 1)
+        .hasNumberOfObservationsWithNameEqualTo("dynamic.tokens.attempt", 2)
+        .hasObservationWithNameEqualTo("dynamic.tokens.call")
+        .that()
+        .hasBeenStarted()
+        .hasBeenStopped()
+        .hasLowCardinalityKeyValue("operation", "list")
+        .hasLowCardinalityKeyValue("outcome", "success");
+  }
+
+  @Test
+  void failedCallIsTaggedWithStatusClassAndExceptionButNeverIdsOrNotes() {
+    server.enqueue(json(404, "{\"error\":\"nope\",\"code\":\"token_not_found\"}"));
+    server.enqueue(created());
+
+    StepVerifier.create(client.deleteToken(Fixtures.TOKEN_ID))
+        .expectError(NotFoundException.class)
+        .verify(Duration.ofSeconds(5));
+    StepVerifier.create(client.createToken(CreateTokenRequest.of("secret-ish note")))
+        .expectNextCount(1)
+        .verifyComplete();
+
+    assertThat(
+            meters
+                .get("dynamic.tokens.calls")
+                .tags(
+                    "operation",
+                    "delete",
+                    "outcome",
+                    "error",
+                    "status_class",
+                    "4xx",
+                    "exception",
+                    "NotFoundException")
+                .timer()
+                .count())
+        .isEqualTo(1);
+    for (Meter meter : meters.getMeters()) {
+      for (Tag tag : meter.getId().getTags()) {
+        assertThat(tag.getValue())
+            .doesNotContain(Fixtures.TOKEN_ID)
+            .doesNotContain("secret-ish")
+            .doesNotContain(Fixtures.API_TOKEN);
+      }
+    }
+  }
+
+  @Test
+  void contextHeadersReachEveryAttemptButCannotReplaceAuthorization() throws Exception {
+    server.enqueue(json(503, "{}"));
+    server.enqueue(created());
+
+    StepVerifier.create(
+            client
+                .createToken(CreateTokenRequest.of("ctx"))
+                .contextWrite(Context.of("tenant", "acme")))
+        .expectNextCount(1)
+        .verifyComplete();
+
+    for (int i = 0; i < 2; i++) {
+      RecordedRequest request = server.takeRequest(5, TimeUnit.SECONDS);
+      assertThat(request.getHeaders().get("X-Tenant")).isEqualTo("acme");
+      assertThat(request.getHeaders().get("Authorization"))
+          .isEqualTo("Bearer " + Fixtures.API_TOKEN);
+    }
+  }
+
+  @Test
+  void ownPoolReportsItsConnectionsAsGauges() {
+    server.enqueue(created());
+
+    StepVerifier.create(client.createToken(CreateTokenRequest.of("pool")))
+        .expectNextCount(1)
+        .verifyComplete();
+
+    assertThat(meters.get("dynamic.tokens.pool.max").gauge().value()).isEqualTo(512.0);
+    assertThat(meters.get("dynamic.tokens.pool.active").gauge().value()).isZero();
+    assertThat(meters.get("dynamic.tokens.pool.total").gauge().value()).isEqualTo(1.0);
+  }
+}
