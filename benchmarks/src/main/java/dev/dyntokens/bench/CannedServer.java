@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -20,6 +21,9 @@ public final class CannedServer implements AutoCloseable {
 
   private static final ByteBuf BODY =
       Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(CannedAnswer.BYTES));
+
+  /** Connections the server accepted since the JVM started (for the keep-alive check). */
+  private static final LongAdder CONNECTIONS = new LongAdder();
 
   private final LoopResources loops;
   private final DisposableServer server;
@@ -37,6 +41,7 @@ public final class CannedServer implements AutoCloseable {
             .host("127.0.0.1")
             .port(0)
             .runOn(loops)
+            .doOnChannelInit((observer, channel, address) -> CONNECTIONS.increment())
             .route(
                 routes ->
                     routes.post(
@@ -56,6 +61,11 @@ public final class CannedServer implements AutoCloseable {
                                                 .then()))))
             .bindNow(Duration.ofSeconds(10));
     return new CannedServer(loops, server);
+  }
+
+  /** Connections accepted so far by every server in this JVM. */
+  public static long connectionsAccepted() {
+    return CONNECTIONS.sum();
   }
 
   /** The base URL to give a client, ending in {@code /api/v0}. */

@@ -14,7 +14,8 @@ import java.util.Map;
  */
 public final class CpuMeter {
   /** One iteration's CPU: server thread, other Java threads, whole process, and wall time (ns). */
-  public record Sample(long serverNs, long otherNs, long processNs, long wallNs) {}
+  public record Sample(
+      long serverNs, long otherNs, long processNs, long wallNs, long newConnections) {}
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final com.sun.management.OperatingSystemMXBean OS =
@@ -23,6 +24,7 @@ public final class CpuMeter {
   private static Map<Long, Long> startCpu = Map.of();
   private static long startWall;
   private static long startProcess;
+  private static long startConnections;
   private static volatile Sample last;
 
   private CpuMeter() {}
@@ -40,6 +42,7 @@ public final class CpuMeter {
     }
     startCpu = cpu;
     startProcess = OS.getProcessCpuTime();
+    startConnections = CannedServer.connectionsAccepted();
     startWall = System.nanoTime();
   }
 
@@ -62,7 +65,9 @@ public final class CpuMeter {
         other += delta;
       }
     }
-    last = new Sample(server, other, process, wall);
+    last =
+        new Sample(
+            server, other, process, wall, CannedServer.connectionsAccepted() - startConnections);
   }
 
   /** The sample of the iteration that ended last, or null if none has. */

@@ -22,7 +22,9 @@ import org.openjdk.jmh.results.ScalarResult;
  *   <li>{@code cpu.server.util}: server CPU / wall time, in cores: the server has one thread, so a
  *       value well below 1.0 means it was not the bottleneck;
  *   <li>{@code cpu.process.ns/op} and {@code cpu.process.util}: the whole process, GC and JIT
- *       threads included.
+ *       threads included;
+ *   <li>{@code server.connections}: connections the server accepted during the iteration, 0 when
+ *       every call reused a kept-alive connection.
  * </ul>
  */
 public final class CpuProfiler implements InternalProfiler {
@@ -51,6 +53,10 @@ public final class CpuProfiler implements InternalProfiler {
     out.add(scalar("cpu.server.util", s.serverNs() / wall, "cores"));
     out.add(scalar("cpu.process.ns/op", (double) s.processNs() / ops, "ns/op"));
     out.add(scalar("cpu.process.util", s.processNs() / wall, "cores"));
+    // Keep-alive check: connections the server accepted during the iteration (0 once warm).
+    out.add(
+        new ScalarResult(
+            "server.connections", s.newConnections(), "conns", AggregationPolicy.AVG));
     return out;
   }
 

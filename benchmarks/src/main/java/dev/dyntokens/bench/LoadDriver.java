@@ -58,8 +58,7 @@ public final class LoadDriver {
   }
 
   static int run(Options o) throws Exception {
-    try (Target target =
-        o.realApi() ? Target.realApi(o.baseUrl()) : Targets.fake(o.faultRate(), o.rateLimitPerSecond())) {
+    try (Target target = Targets.of(o)) {
       String runId = UUID.randomUUID().toString().substring(0, 8);
       CreateTokenRequest request =
           new CreateTokenRequest(
@@ -86,6 +85,15 @@ public final class LoadDriver {
       Recorder recorder;
       try (ReactiveTokenClient client = builder.build()) {
         System.err.println("target: " + target.describe() + "; model: " + o.describeModel());
+        if (o.warmup() > 0) {
+          System.err.println("warming up: " + o.warmup() + " calls, not recorded");
+          new Workload(client, request, new Recorder(System.nanoTime()), t -> {
+                if (target.real()) {
+                  createdIds.add(t.id());
+                }
+              })
+              .closed(o.concurrency(), o.warmup(), 0);
+        }
         start = System.nanoTime();
         recorder = new Recorder(start);
         Workload work =

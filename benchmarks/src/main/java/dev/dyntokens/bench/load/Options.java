@@ -17,8 +17,11 @@ public record Options(
     Duration duration,
     double rate,
     double faultRate,
+    List<String> faults,
+    long seed,
     int rateLimitPerSecond,
     Duration timeout,
+    long warmup,
     boolean retries,
     boolean json,
     String html,
@@ -34,6 +37,12 @@ public record Options(
                                   DYNAMIC_API_TOKEN environment variable (never a flag)
         --keep                    do not delete the tokens created against a real API
         --fault-rate F            fake only: share of answers that are faults, 0..1 (default 0)
+        --faults K1,K2            fake only: fault kinds (FakeDynamicApi FaultKind names) to spread
+                                  --fault-rate over (default: every kind that answers at once:
+                                  STATUS_500,STATUS_502,STATUS_503,HTML_502,EMPTY_503,
+                                  RATE_LIMIT_429,RESET_BEFORE_READ,CREATE_THEN_DROP,
+                                  TRUNCATED_BODY,MALFORMED_JSON)
+        --seed N                  fake only: seed of the fault plan (default 1)
         --rate-limit-per-second N fake only: answer 429 above N creates a second (default off)
 
       model (closed by default)
@@ -44,6 +53,8 @@ public record Options(
                                   call's intended send time (no coordinated omission)
 
       client and output
+        --warmup N                first make N calls (closed model, --concurrency) that are not
+                                  recorded, so the JIT has compiled the client (default 0)
         --timeout D               the client's response timeout (default 10s)
         --no-retry                RetryPolicy.none() instead of the client's defaults
         --note PREFIX             note prefix of created tokens (default "load-driver")
@@ -69,8 +80,11 @@ public record Options(
     Duration duration = null;
     double rate = 0;
     double faultRate = 0;
+    List<String> faults = List.of();
+    long seed = 1;
     int rateLimit = 0;
     Duration timeout = Duration.ofSeconds(10);
+    long warmup = 0;
     boolean retries = true;
     boolean json = false;
     String html = null;
@@ -86,8 +100,11 @@ public record Options(
         case "--duration" -> duration = duration(value(args, ++i, a), a);
         case "--rate" -> rate = Double.parseDouble(value(args, ++i, a));
         case "--fault-rate" -> faultRate = Double.parseDouble(value(args, ++i, a));
+        case "--faults" -> faults = List.of(value(args, ++i, a).split(","));
+        case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
         case "--rate-limit-per-second" -> rateLimit = Integer.parseInt(value(args, ++i, a));
         case "--timeout" -> timeout = duration(value(args, ++i, a), a);
+        case "--warmup" -> warmup = positive(value(args, ++i, a), a);
         case "--no-retry" -> retries = false;
         case "--json" -> json = true;
         case "--html" -> html = value(args, ++i, a);
@@ -106,9 +123,9 @@ public record Options(
       throw new IllegalArgumentException("--rate and --rate-limit-per-second must be >= 0");
     }
     boolean real = baseUrl != null;
-    if (real && (faultRate > 0 || rateLimit > 0)) {
+    if (real && (faultRate > 0 || rateLimit > 0 || !faults.isEmpty())) {
       throw new IllegalArgumentException(
-          "--fault-rate and --rate-limit-per-second apply to the embedded fake only");
+          "--fault-rate, --faults and --rate-limit-per-second apply to the embedded fake only");
     }
     if (requests == null && duration == null) {
       requests = real ? 10L : 20_000L;
@@ -121,8 +138,11 @@ public record Options(
         duration,
         rate,
         faultRate,
+        faults,
+        seed,
         rateLimit,
         timeout,
+        warmup,
         retries,
         json,
         html,
