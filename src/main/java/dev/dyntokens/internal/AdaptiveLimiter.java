@@ -47,8 +47,11 @@ final class AdaptiveLimiter {
     return p.reserve(nowMillis, limitMillis);
   }
 
-  /** Lowers the rate after a 429; {@code recentCallsPerSecond} seeds the first estimate. */
-  void onThrottle(long nowMillis, long recentCallsPerSecond) {
+  /**
+   * Lowers the rate after a 429; {@code acceptedPerSecond}, what the server let through lately,
+   * seeds the first pace.
+   */
+  void onThrottle(long nowMillis, long acceptedPerSecond) {
     if (!enabled) {
       return;
     }
@@ -56,12 +59,12 @@ final class AdaptiveLimiter {
     if (p == null) {
       synchronized (this) {
         if (pacer == null) {
-          pacer = new Pacer(Math.max(MIN_RATE, recentCallsPerSecond * DECREASE), nowMillis);
+          pacer = new Pacer(Math.max(MIN_RATE, acceptedPerSecond * DECREASE), nowMillis);
         }
       }
       return;
     }
-    p.throttled(nowMillis);
+    p.throttled(nowMillis, acceptedPerSecond);
   }
 
   /**
@@ -92,12 +95,19 @@ final class AdaptiveLimiter {
       return baseRate * Math.pow(1 + INCREASE, seconds);
     }
 
-    void throttled(long nowMillis) {
+    /**
+     * Cuts the pace by {@link #DECREASE}, and at least to that share of what the server accepted: a
+     * first estimate taken in a burst may be far above the server's limit.
+     */
+    void throttled(long nowMillis, long acceptedPerSecond) {
       if (nowMillis - lastThrottle < COOLDOWN_MILLIS) {
         return;
       }
-      double current = rate(nowMillis);
-      baseRate = Math.max(MIN_RATE, current * DECREASE);
+      double cut = rate(nowMillis) * DECREASE;
+      if (acceptedPerSecond > 0) {
+        cut = Math.min(cut, acceptedPerSecond * DECREASE);
+      }
+      baseRate = Math.max(MIN_RATE, cut);
       baseAt = nowMillis;
       lastThrottle = nowMillis;
     }

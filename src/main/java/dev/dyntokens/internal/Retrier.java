@@ -94,7 +94,11 @@ final class Retrier {
           Mono<T> paced = pacedAttempt(attempt, call, description, kind);
           Mono<T> withRetries =
               policy.maxAttempts() == 1 && createHooks == null
-                  ? paced.onErrorMap(e -> finalFailure(e, call))
+                  ? paced.onErrorMap(
+                      e -> {
+                        observeThrottle(e);
+                        return finalFailure(e, call);
+                      })
                   : paced.retryWhen(
                       Retry.from(
                           signals ->
@@ -176,10 +180,7 @@ final class Retrier {
     boolean ambiguous = e.requestMayHaveBeenProcessed();
     call.sawAmbiguous |= ambiguous;
     long now = now();
-    if (e instanceof RateLimitedException
-        && !CLIENT_PACED.equals(((RateLimitedException) e).errorCode())) {
-      limiter.onThrottle(now, budget.callsLastSecond(now));
-    }
+    observeThrottle(e);
     Mono<Void> reconcile = Mono.empty();
     if (kind == Kind.CREATE && ambiguous && createHooks != null) {
       Mono<Void> r = createHooks.reconcile();
@@ -208,6 +209,16 @@ final class Retrier {
     }
     telemetry.retry(kind.operation, failure);
     return reconcile.then(Mono.delay(wait));
+  }
+
+  /** Feeds a server's 429 to the limiter, seeded with the rate the server accepted. */
+  private void observeThrottle(Throwable e) {
+    if (e instanceof RateLimitedException
+        && !CLIENT_PACED.equals(((RateLimitedException) e).errorCode())) {
+      long now = now();
+      budget.onThrottled(now);
+      limiter.onThrottle(now, budget.acceptedPerSecond(now));
+    }
   }
 
   /**

@@ -17,6 +17,7 @@ final class RetryBudget {
   private final AtomicLongArray epochs = new AtomicLongArray(WINDOW_SECONDS);
   private final AtomicLongArray calls = new AtomicLongArray(WINDOW_SECONDS);
   private final AtomicLongArray retries = new AtomicLongArray(WINDOW_SECONDS);
+  private final AtomicLongArray throttled = new AtomicLongArray(WINDOW_SECONDS);
 
   RetryBudget(double ratio, int minPerSecond, boolean enabled) {
     this.ratio = ratio;
@@ -24,19 +25,46 @@ final class RetryBudget {
     this.enabled = enabled;
   }
 
-  /** Records a logical call (its first attempt). */
+  /**
+   * Records a logical call (its first attempt). Counted even with the budget off: the adaptive
+   * limiter reads the send rate from these slots.
+   */
   void onCall(long nowMillis) {
-    if (enabled) {
-      calls.incrementAndGet(slot(nowMillis / 1000));
+    calls.incrementAndGet(slot(nowMillis / 1000));
+  }
+
+  /** Records an attempt the server answered with 429. */
+  void onThrottled(long nowMillis) {
+    throttled.incrementAndGet(slot(nowMillis / 1000));
+  }
+
+  /**
+   * Attempts the server accepted (not 429) per second: over the last full second, or scaled from
+   * the current one when the last holds no data. Seeds the adaptive limiter near the server's
+   * limit.
+   */
+  long acceptedPerSecond(long nowMillis) {
+    long second = nowMillis / 1000;
+    int last = (int) Math.floorMod(second - 1, (long) WINDOW_SECONDS);
+    if (epochs.get(last) == second - 1) {
+      return Math.max(0, calls.get(last) + retries.get(last) - throttled.get(last));
     }
+    int current = (int) Math.floorMod(second, (long) WINDOW_SECONDS);
+    if (epochs.get(current) != second) {
+      return 0;
+    }
+    long accepted = calls.get(current) + retries.get(current) - throttled.get(current);
+    long elapsed = Math.max(100, nowMillis % 1000);
+    return Math.max(0, accepted * 1000 / elapsed);
   }
 
   /** Takes one retry from the budget; false if the budget is spent. */
   boolean tryRetry(long nowMillis) {
+    long second = nowMillis / 1000;
     if (!enabled) {
+      retries.incrementAndGet(slot(second));
       return true;
     }
-    long second = nowMillis / 1000;
     long callSum = 0;
     long retrySum = 0;
     for (int i = 0; i < WINDOW_SECONDS; i++) {
@@ -66,6 +94,7 @@ final class RetryBudget {
     if (seen != second && epochs.compareAndSet(i, seen, second)) {
       calls.set(i, 0);
       retries.set(i, 0);
+      throttled.set(i, 0);
     }
     return i;
   }
