@@ -11,11 +11,13 @@ final class Counters {
   private final LongAdder requests = new LongAdder();
   private final LongAdder inFlight = new LongAdder();
   private final ConcurrentHashMap<Integer, LongAdder> byStatus = new ConcurrentHashMap<>();
-  private final LongAdder[] faults = new LongAdder[FaultKind.values().length];
+
+  /** Filled once, never changed after: safe to read from any thread. */
+  private final Map<FaultKind, LongAdder> faults = new EnumMap<>(FaultKind.class);
 
   Counters() {
-    for (int i = 0; i < faults.length; i++) {
-      faults[i] = new LongAdder();
+    for (FaultKind kind : FaultKind.values()) {
+      faults.put(kind, new LongAdder());
     }
   }
 
@@ -38,7 +40,7 @@ final class Counters {
 
   void fault(FaultKind kind) {
     if (kind != FaultKind.NONE) {
-      faults[kind.ordinal()].increment();
+      faults.get(kind).increment();
     }
   }
 
@@ -46,12 +48,12 @@ final class Counters {
     Map<Integer, Long> statuses = new TreeMap<>();
     byStatus.forEach((status, count) -> statuses.put(status, count.sum()));
     Map<FaultKind, Long> injected = new EnumMap<>(FaultKind.class);
-    for (FaultKind kind : FaultKind.values()) {
-      long count = faults[kind.ordinal()].sum();
-      if (count > 0) {
-        injected.put(kind, count);
-      }
-    }
+    faults.forEach(
+        (kind, count) -> {
+          if (count.sum() > 0) {
+            injected.put(kind, count.sum());
+          }
+        });
     return new FakeApiStats(
         requests.sum(),
         store.created(),

@@ -11,9 +11,17 @@ import java.util.Locale;
  * base URL and the API token, one per line, then serves on non-daemon event loops (nothing blocks).
  *
  * <pre>
- * java -cp target/classes:$(cat cp.txt) dev.dyntokens.testing.FakeDynamicApiMain \
+ * mvn -q compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * java -cp target/classes:$(cat target/cp.txt) dev.dyntokens.testing.FakeDynamicApiMain \
  *     --port 8080 --rate-limit-per-minute 1500 --fault-rate 0.2
  * </pre>
+ *
+ * <p>Options: {@code --port N} (default 8080, 0 for ephemeral), {@code --base-path}, {@code
+ * --api-token}, {@code --read-only-api-token}, {@code --rate-limit-per-minute N} (per client),
+ * {@code --rate-limit-per-minute-per-environment N}, {@code --rate-limit-per-second N}, {@code
+ * --max-live-tokens N}, {@code --fault-rate R} (0 to 1, spread over {@code --faults KIND,...}),
+ * {@code --fault-seed N}, {@code --delay-ms N}, {@code --no-validation}, {@code --no-store}, {@code
+ * --threads N}.
  */
 public final class FakeDynamicApiMain {
   /** Faults spread over by {@code --fault-rate} unless {@code --faults} names others. */
@@ -75,65 +83,30 @@ public final class FakeDynamicApiMain {
     List<FaultKind> kinds = DEFAULT_FAULTS;
     for (int i = 0; i < args.length; i++) {
       String option = args[i];
-      switch (option) {
-        case "--no-validation":
-          builder.validation(false);
-          continue;
-        case "--no-store":
-          builder.storeTokens(false);
-          continue;
-        case "--help":
-        case "-h":
-          throw new IllegalArgumentException("help");
-        default:
-          break;
+      if (flag(builder, option)) {
+        continue;
       }
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException("missing value for " + option);
       }
       String value = args[++i];
       switch (option) {
-        case "--port":
-          builder.port(integer(option, value));
-          break;
-        case "--base-path":
-          builder.basePath(value);
-          break;
-        case "--api-token":
-          builder.apiToken(value);
-          break;
-        case "--read-only-api-token":
-          builder.readOnlyApiToken(value);
-          break;
-        case "--rate-limit-per-minute":
-          builder.rateLimitPerMinutePerClient(integer(option, value));
-          break;
-        case "--rate-limit-per-minute-per-environment":
-          builder.rateLimitPerMinutePerEnvironment(integer(option, value));
-          break;
-        case "--rate-limit-per-second":
-          builder.rateLimitPerSecond(integer(option, value));
-          break;
-        case "--max-live-tokens":
-          builder.maxLiveTokens(integer(option, value));
-          break;
-        case "--fault-rate":
-          faultRate = number(option, value);
-          break;
-        case "--faults":
-          kinds = kinds(value);
-          break;
-        case "--fault-seed":
-          seed = integer(option, value);
-          break;
-        case "--delay-ms":
-          delay = Duration.ofMillis(integer(option, value));
-          break;
-        case "--threads":
-          builder.eventLoopThreads(integer(option, value));
-          break;
-        default:
-          throw new IllegalArgumentException("unknown option " + option);
+        case "--port" -> builder.port(integer(option, value));
+        case "--base-path" -> builder.basePath(value);
+        case "--api-token" -> builder.apiToken(value);
+        case "--read-only-api-token" -> builder.readOnlyApiToken(value);
+        case "--rate-limit-per-minute" ->
+            builder.rateLimitPerMinutePerClient(integer(option, value));
+        case "--rate-limit-per-minute-per-environment" ->
+            builder.rateLimitPerMinutePerEnvironment(integer(option, value));
+        case "--rate-limit-per-second" -> builder.rateLimitPerSecond(integer(option, value));
+        case "--max-live-tokens" -> builder.maxLiveTokens(integer(option, value));
+        case "--fault-rate" -> faultRate = number(option, value);
+        case "--faults" -> kinds = kinds(value);
+        case "--fault-seed" -> seed = integer(option, value);
+        case "--delay-ms" -> delay = Duration.ofMillis(integer(option, value));
+        case "--threads" -> builder.eventLoopThreads(integer(option, value));
+        default -> throw new IllegalArgumentException("unknown option " + option);
       }
     }
     if (faultRate > 0) {
@@ -146,9 +119,22 @@ public final class FakeDynamicApiMain {
     return builder;
   }
 
+  /** Applies an option without a value; false if {@code option} is not one. */
+  private static boolean flag(FakeDynamicApi.Builder builder, String option) {
+    switch (option) {
+      case "--no-validation" -> builder.validation(false);
+      case "--no-store" -> builder.storeTokens(false);
+      case "--help", "-h" -> throw new IllegalArgumentException("help");
+      default -> {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static List<FaultKind> kinds(String value) {
     List<FaultKind> kinds = new ArrayList<>();
-    for (String name : value.split(",")) {
+    for (String name : value.split(",", -1)) {
       try {
         kinds.add(FaultKind.valueOf(name.trim().toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {

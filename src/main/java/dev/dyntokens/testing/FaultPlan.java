@@ -148,9 +148,9 @@ public final class FaultPlan {
 
     @Override
     public boolean equals(@Nullable Object o) {
-      return o instanceof Target
-          && Objects.equals(((Target) o).method, method)
-          && ((Target) o).pathRegex.equals(pathRegex);
+      return o instanceof Target other
+          && Objects.equals(other.method, method)
+          && other.pathRegex.equals(pathRegex);
     }
 
     @Override

@@ -1,12 +1,13 @@
 package dev.dyntokens.testing;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -61,7 +62,17 @@ final class RequestHandler {
     Route route = Route.parse(method, relative);
     FaultKind fault = faults.pick(method, relative == null ? path : relative);
     counters.fault(fault);
-    return serve(request, response, route, fault).doFinally(s -> counters.finished());
+    return Mono.defer(() -> serve(request, response, route, fault))
+        .onErrorResume(e -> failed(response))
+        .doFinally(s -> counters.finished());
+  }
+
+  /** A 500 for an unexpected failure, unless the answer has begun (then the connection goes). */
+  private Mono<Void> failed(HttpServerResponse response) {
+    if (response.hasSentHeaders()) {
+      return close(response);
+    }
+    return send(response, Answer.json(500, WireJson.error("Internal error of the fake")));
   }
 
   private @Nullable String relative(String path) {
@@ -78,29 +89,19 @@ final class RequestHandler {
 
   private Mono<Void> serve(
       HttpServerRequest request, HttpServerResponse response, Route route, FaultKind fault) {
-    switch (fault) {
-      case RESET_BEFORE_READ:
-        return reset(response);
-      case NEVER_ANSWER:
-        return connection(response).onDispose();
-      case RATE_LIMIT_429:
-        return send(response, Answer.rateLimited(1));
-      case STATUS_500:
-      case STATUS_502:
-      case STATUS_503:
-      case STATUS_504:
-        return send(response, Answer.json(status(fault), WireJson.error("Injected fault")));
-      case HTML_502:
-      case HTML_503:
-      case HTML_504:
-        return send(response, Answer.html(status(fault)));
-      case EMPTY_503:
-        return send(response, Answer.empty(503));
-      default:
-        return body(request, route)
-            .map(body -> process(request, route, body))
-            .flatMap(answer -> deliver(response, answer, fault));
-    }
+    return switch (fault) {
+      case RESET_BEFORE_READ -> reset(response);
+      case NEVER_ANSWER -> connection(response).onDispose();
+      case RATE_LIMIT_429 -> send(response, Answer.rateLimited(1));
+      case STATUS_500, STATUS_502, STATUS_503, STATUS_504 ->
+          send(response, Answer.json(status(fault), WireJson.error("Injected fault")));
+      case HTML_502, HTML_503, HTML_504 -> send(response, Answer.html(status(fault)));
+      case EMPTY_503 -> send(response, Answer.empty(503));
+      default ->
+          body(request, route)
+              .map(body -> process(request, route, body))
+              .flatMap(answer -> deliver(response, answer, fault));
+    };
   }
 
   private static int status(FaultKind fault) {
@@ -115,34 +116,28 @@ final class RequestHandler {
   }
 
   private Mono<Void> deliver(HttpServerResponse response, Answer answer, FaultKind fault) {
-    switch (fault) {
-      case DELAY:
-        Connection connection = connection(response);
-        return Mono.delay(faults.plan().delay())
-            .then(Mono.defer(() -> send(response, answer)))
-            .takeUntilOther(connection.onDispose());
-      case CREATE_THEN_DROP:
-        return close(response);
-      case TRUNCATED_BODY:
-        return truncated(response, answer);
-      case MALFORMED_JSON:
-        return send(response, Answer.json(200, MALFORMED));
-      case OVERSIZED_BODY:
-        byte[] big = WireJson.oversized(answer.body(), faults.plan().oversizedBytes());
-        return send(response, Answer.json(200, big));
-      default:
-        return send(response, answer);
-    }
+    return switch (fault) {
+      case DELAY ->
+          Mono.delay(faults.plan().delay())
+              .then(Mono.defer(() -> send(response, answer)))
+              .takeUntilOther(connection(response).onDispose());
+      case CREATE_THEN_DROP -> close(response);
+      case TRUNCATED_BODY -> truncated(response, answer);
+      case MALFORMED_JSON -> send(response, Answer.json(200, MALFORMED));
+      case OVERSIZED_BODY ->
+          send(
+              response,
+              Answer.json(200, WireJson.oversized(answer.body(), faults.plan().oversizedBytes())));
+      default -> send(response, answer);
+    };
   }
 
   private Answer process(HttpServerRequest request, Route route, byte[] body) {
-    switch (route.operation()) {
-      case NOT_FOUND:
-        return Answer.json(404, WireJson.error("Not found", "not_found", List.of()));
-      case METHOD_NOT_ALLOWED:
-        return Answer.json(405, WireJson.error("Method not allowed"));
-      default:
-        break;
+    if (route.operation() == Route.Operation.NOT_FOUND) {
+      return Answer.json(404, WireJson.error("Not found", "not_found", List.of()));
+    }
+    if (route.operation() == Route.Operation.METHOD_NOT_ALLOWED) {
+      return Answer.json(405, WireJson.error("Method not allowed"));
     }
     Answer refused = rateLimit(request, route);
     if (refused == null && settings.validation()) {
@@ -151,14 +146,11 @@ final class RequestHandler {
     if (refused != null) {
       return refused;
     }
-    switch (route.operation()) {
-      case CREATE:
-        return create(route, body);
-      case LIST:
-        return Answer.json(200, WireJson.list(store.list(route.environmentId())));
-      default:
-        return delete(route);
-    }
+    return switch (route.operation()) {
+      case CREATE -> create(route, body);
+      case LIST -> Answer.json(200, WireJson.list(store.list(route.environmentId())));
+      default -> delete(route);
+    };
   }
 
   private @Nullable Answer rateLimit(HttpServerRequest request, Route route) {
@@ -263,8 +255,18 @@ final class RequestHandler {
     byte[] body = answer.body();
     counters.answered(answer.status());
     headers(response, answer, body.length);
-    byte[] half = Arrays.copyOf(body, body.length / 2);
-    return response.sendByteArray(Mono.just(half)).then().then(Mono.defer(() -> close(response)));
+    Connection connection = connection(response);
+    return response
+        .sendHeaders()
+        .then()
+        .then(
+            Mono.fromRunnable(
+                () ->
+                    connection
+                        .channel()
+                        .writeAndFlush(Unpooled.wrappedBuffer(body, 0, body.length / 2))
+                        .addListener(ChannelFutureListener.CLOSE)))
+        .then(connection.onDispose());
   }
 
   private static Mono<Void> close(HttpServerResponse response) {

@@ -45,14 +45,13 @@ record Route(Operation operation, @Nullable String environmentId, @Nullable Stri
   private static Route tokens(
       String method, String[] parts, int collectionEnd, @Nullable String environmentId) {
     if (parts.length == collectionEnd) {
-      switch (method) {
-        case "POST":
-          return new Route(Operation.CREATE, environmentId, null);
-        case "GET":
-          return new Route(Operation.LIST, environmentId, null);
-        default:
-          return new Route(Operation.METHOD_NOT_ALLOWED, environmentId, null);
-      }
+      Operation operation =
+          switch (method) {
+            case "POST" -> Operation.CREATE;
+            case "GET" -> Operation.LIST;
+            default -> Operation.METHOD_NOT_ALLOWED;
+          };
+      return new Route(operation, environmentId, null);
     }
     if (parts.length == collectionEnd + 1 && !parts[collectionEnd].isEmpty()) {
       Operation operation =

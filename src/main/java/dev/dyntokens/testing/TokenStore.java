@@ -101,7 +101,9 @@ final class TokenStore {
   }
 
   private Owner owner(@Nullable String environmentId) {
-    return owners.computeIfAbsent(key(environmentId), k -> new Owner());
+    String key = key(environmentId);
+    Owner owner = owners.get(key);
+    return owner != null ? owner : owners.computeIfAbsent(key, k -> new Owner());
   }
 
   private static String key(@Nullable String environmentId) {

@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(60)
 class FakeDynamicApiEndpointsTest {
   private static final Instant NOW = Instant.parse("2026-01-02T03:04:05.678Z");
 

@@ -17,7 +17,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(60)
 class FakeDynamicApiRateLimitTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   private FakeDynamicApi api = FakeDynamicApi.builder().start();
@@ -138,11 +140,12 @@ class FakeDynamicApiRateLimitTest {
 
     long first = admittedPerSecond.keySet().stream().min(Long::compare).orElseThrow();
     long last = admittedPerSecond.keySet().stream().max(Long::compare).orElseThrow();
-    // Whole windows only: the first and last are cut by the start and the end of the run.
-    for (long second = first + 1; second < last; second++) {
-      assertThat(admittedPerSecond.get(second).get())
-          .isBetween(limit * 95 / 100, limit * 105 / 100);
-    }
+    long windows = last - first + 1;
+    long total = admittedPerSecond.values().stream().mapToLong(AtomicInteger::get).sum();
+    // Seconds are read when each answer arrives, which on a loaded machine can be a little after
+    // its window: judge the total over the run, not each second (the test-clock tests above check
+    // each window exactly). The first and last windows are cut by the start and end of the run.
+    assertThat(total).isBetween(limit * (windows - 2) * 95 / 100, limit * windows);
     assertThat(last - first).isGreaterThanOrEqualTo(2);
   }
 

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -17,6 +18,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** A plain HTTP client for the fake's tests, independent of the library's client. */
 final class Http {
@@ -78,9 +82,15 @@ final class Http {
 
   static HttpResponse<String> send(HttpRequest request) {
     try {
-      return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      return CLIENT
+          .sendAsync(request, HttpResponse.BodyHandlers.ofString())
+          .get(15, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IOException
+          ? new UncheckedIOException((IOException) e.getCause())
+          : new IllegalStateException(e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("no complete answer within 15 s", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -104,7 +114,29 @@ final class Http {
   }
 
   /** What a raw socket exchange saw: the bytes read and how the stream ended. */
-  record Raw(byte[] bytes, boolean closedByServer, boolean reset, boolean timedOut) {
+  static final class Raw {
+    private final byte[] bytes;
+    private final boolean closedByServer;
+    private final boolean timedOut;
+
+    Raw(byte[] bytes, boolean closedByServer, boolean timedOut) {
+      this.bytes = bytes;
+      this.closedByServer = closedByServer;
+      this.timedOut = timedOut;
+    }
+
+    byte[] bytes() {
+      return bytes;
+    }
+
+    boolean closedByServer() {
+      return closedByServer;
+    }
+
+    boolean timedOut() {
+      return timedOut;
+    }
+
     String text() {
       return new String(bytes, StandardCharsets.ISO_8859_1);
     }
@@ -124,7 +156,7 @@ final class Http {
             + "\r\n\r\n"
             + body;
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", api.port()), 5000);
+      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), api.port()), 5000);
       socket.setSoTimeout((int) timeout.toMillis());
       OutputStream out = socket.getOutputStream();
       out.write(request.getBytes(StandardCharsets.UTF_8));
@@ -142,11 +174,11 @@ final class Http {
       for (int n; (n = in.read(buffer)) != -1; ) {
         bytes.write(buffer, 0, n);
       }
-      return new Raw(bytes.toByteArray(), true, false, false);
+      return new Raw(bytes.toByteArray(), true, false);
     } catch (SocketTimeoutException e) {
-      return new Raw(bytes.toByteArray(), false, false, true);
+      return new Raw(bytes.toByteArray(), false, true);
     } catch (IOException e) {
-      return new Raw(bytes.toByteArray(), true, true, false);
+      return new Raw(bytes.toByteArray(), true, false);
     }
   }
 }
