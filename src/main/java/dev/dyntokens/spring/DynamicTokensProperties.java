@@ -1,0 +1,334 @@
+package dev.dyntokens.spring;
+
+import dev.dyntokens.ReactiveTokenClient;
+import dev.dyntokens.RetryPolicy;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code dynamic.tokens.*} properties of the auto-configured {@link ReactiveTokenClient}. The
+ * defaults are the client's own; {@link #toString()} never shows the API token.
+ */
+@ConfigurationProperties("dynamic.tokens")
+public class DynamicTokensProperties {
+  /** Base URL of the Dynamic API; plain http is accepted only for a loopback host. */
+  private String baseUrl = "https://app.dynamicauth.com/api/v0";
+
+  /** API token sent as "Authorization: Bearer ..."; the client bean exists only when it is set. */
+  private @Nullable String apiToken;
+
+  /** Bound on establishing a connection (TCP and TLS). */
+  private Duration connectTimeout = Duration.ofSeconds(5);
+
+  /** Bound on one attempt, from the request being written to the last byte of the answer. */
+  private Duration responseTimeout = Duration.ofSeconds(10);
+
+  /**
+   * Send calls through the application's ReactorResourceFactory (the WebFlux server's event loops
+   * and connection pool) when there is one, instead of event loops and a pool of the client's own.
+   */
+  private boolean sharedResources = true;
+
+  /** Size of the client's own connection pool; ignored when shared resources are used. */
+  private int maxConnections = 512;
+
+  /**
+   * Calls that may wait for a pooled connection of the client's own pool; ignored when shared
+   * resources are used.
+   */
+  private int maxPendingAcquires = 1024;
+
+  /** Log the wire at DEBUG under dev.dyntokens.wire, with secrets masked. */
+  private boolean wiretap;
+
+  private final Retry retry = new Retry();
+
+  public String getBaseUrl() {
+    return baseUrl;
+  }
+
+  public void setBaseUrl(String baseUrl) {
+    this.baseUrl = baseUrl;
+  }
+
+  public @Nullable String getApiToken() {
+    return apiToken;
+  }
+
+  public void setApiToken(@Nullable String apiToken) {
+    this.apiToken = apiToken;
+  }
+
+  public Duration getConnectTimeout() {
+    return connectTimeout;
+  }
+
+  public void setConnectTimeout(Duration connectTimeout) {
+    this.connectTimeout = connectTimeout;
+  }
+
+  public Duration getResponseTimeout() {
+    return responseTimeout;
+  }
+
+  public void setResponseTimeout(Duration responseTimeout) {
+    this.responseTimeout = responseTimeout;
+  }
+
+  public boolean isSharedResources() {
+    return sharedResources;
+  }
+
+  public void setSharedResources(boolean sharedResources) {
+    this.sharedResources = sharedResources;
+  }
+
+  public int getMaxConnections() {
+    return maxConnections;
+  }
+
+  public void setMaxConnections(int maxConnections) {
+    this.maxConnections = maxConnections;
+  }
+
+  public int getMaxPendingAcquires() {
+    return maxPendingAcquires;
+  }
+
+  public void setMaxPendingAcquires(int maxPendingAcquires) {
+    this.maxPendingAcquires = maxPendingAcquires;
+  }
+
+  public boolean isWiretap() {
+    return wiretap;
+  }
+
+  public void setWiretap(boolean wiretap) {
+    this.wiretap = wiretap;
+  }
+
+  public Retry getRetry() {
+    return retry;
+  }
+
+  /**
+   * A builder configured from these properties, without the shared resources and registries the
+   * auto-configuration adds.
+   *
+   * @throws IllegalStateException if no API token is set
+   * @throws IllegalArgumentException if a value is out of the client's range
+   */
+  public ReactiveTokenClient.Builder toBuilder() {
+    String token = apiToken;
+    if (token == null || token.isBlank()) {
+      throw new IllegalStateException("dynamic.tokens.api-token is not set");
+    }
+    return ReactiveTokenClient.builder()
+        .baseUrl(baseUrl)
+        .apiToken(token)
+        .connectTimeout(connectTimeout)
+        .responseTimeout(responseTimeout)
+        .maxConnections(maxConnections)
+        .maxPendingAcquires(maxPendingAcquires)
+        .wiretap(wiretap)
+        .retryPolicy(retry.toPolicy());
+  }
+
+  @Override
+  public String toString() {
+    return "DynamicTokensProperties[baseUrl="
+        + baseUrl
+        + ", apiToken="
+        + (apiToken == null ? "(not set)" : "(set)")
+        + ", connectTimeout="
+        + connectTimeout
+        + ", responseTimeout="
+        + responseTimeout
+        + ", sharedResources="
+        + sharedResources
+        + ", maxConnections="
+        + maxConnections
+        + ", maxPendingAcquires="
+        + maxPendingAcquires
+        + ", wiretap="
+        + wiretap
+        + ", retry="
+        + retry
+        + "]";
+  }
+
+  /** The {@code dynamic.tokens.retry.*} properties: the client's {@link RetryPolicy}. */
+  public static class Retry {
+    /** Total attempts of one call, the first included (1 to 10); 1 turns retries off. */
+    private int maxAttempts = 3;
+
+    /** Cap on the first retry's random wait (full jitter); doubles per retry. */
+    private Duration initialBackoff = Duration.ofMillis(100);
+
+    /** The largest wait between attempts. */
+    private Duration maxBackoff = Duration.ofSeconds(5);
+
+    /** Least wait after a 429 or 503 without Retry-After. */
+    private Duration throttledBackoff = Duration.ofSeconds(1);
+
+    /** Longest Retry-After honoured; a longer one surfaces the failure at once. */
+    private Duration maxRetryAfter = Duration.ofSeconds(20);
+
+    /** Bound on one whole call, attempts and waits together. */
+    private Duration deadline = Duration.ofSeconds(30);
+
+    /**
+     * Make ambiguous creates safe to retry: mark each create's note, and after an unknown outcome
+     * list, revoke this call's token and try again.
+     */
+    private boolean reconcileCreates;
+
+    /** Whether retries draw on the client's retry budget. */
+    private boolean budgetEnabled = true;
+
+    /** Retry budget: retries may add this share of the calls of the last 10 seconds (0 to 10). */
+    private double budgetRatio = 0.2;
+
+    /** Retry budget: retries allowed per second on top of the ratio. */
+    private int budgetMinPerSecond = 10;
+
+    /** Pace the client's own sends after a 429 (AIMD). */
+    private boolean adaptiveThrottling = true;
+
+    public int getMaxAttempts() {
+      return maxAttempts;
+    }
+
+    public void setMaxAttempts(int maxAttempts) {
+      this.maxAttempts = maxAttempts;
+    }
+
+    public Duration getInitialBackoff() {
+      return initialBackoff;
+    }
+
+    public void setInitialBackoff(Duration initialBackoff) {
+      this.initialBackoff = initialBackoff;
+    }
+
+    public Duration getMaxBackoff() {
+      return maxBackoff;
+    }
+
+    public void setMaxBackoff(Duration maxBackoff) {
+      this.maxBackoff = maxBackoff;
+    }
+
+    public Duration getThrottledBackoff() {
+      return throttledBackoff;
+    }
+
+    public void setThrottledBackoff(Duration throttledBackoff) {
+      this.throttledBackoff = throttledBackoff;
+    }
+
+    public Duration getMaxRetryAfter() {
+      return maxRetryAfter;
+    }
+
+    public void setMaxRetryAfter(Duration maxRetryAfter) {
+      this.maxRetryAfter = maxRetryAfter;
+    }
+
+    public Duration getDeadline() {
+      return deadline;
+    }
+
+    public void setDeadline(Duration deadline) {
+      this.deadline = deadline;
+    }
+
+    public boolean isReconcileCreates() {
+      return reconcileCreates;
+    }
+
+    public void setReconcileCreates(boolean reconcileCreates) {
+      this.reconcileCreates = reconcileCreates;
+    }
+
+    public boolean isBudgetEnabled() {
+      return budgetEnabled;
+    }
+
+    public void setBudgetEnabled(boolean budgetEnabled) {
+      this.budgetEnabled = budgetEnabled;
+    }
+
+    public double getBudgetRatio() {
+      return budgetRatio;
+    }
+
+    public void setBudgetRatio(double budgetRatio) {
+      this.budgetRatio = budgetRatio;
+    }
+
+    public int getBudgetMinPerSecond() {
+      return budgetMinPerSecond;
+    }
+
+    public void setBudgetMinPerSecond(int budgetMinPerSecond) {
+      this.budgetMinPerSecond = budgetMinPerSecond;
+    }
+
+    public boolean isAdaptiveThrottling() {
+      return adaptiveThrottling;
+    }
+
+    public void setAdaptiveThrottling(boolean adaptiveThrottling) {
+      this.adaptiveThrottling = adaptiveThrottling;
+    }
+
+    /** The retry policy these properties describe. */
+    public RetryPolicy toPolicy() {
+      RetryPolicy.Builder policy =
+          RetryPolicy.builder()
+              .maxAttempts(maxAttempts)
+              .initialBackoff(initialBackoff)
+              .maxBackoff(maxBackoff)
+              .throttledBackoff(throttledBackoff)
+              .maxRetryAfter(maxRetryAfter)
+              .deadline(deadline)
+              .reconcileCreates(reconcileCreates)
+              .adaptiveThrottling(adaptiveThrottling);
+      if (budgetEnabled) {
+        policy.retryBudget(budgetRatio, budgetMinPerSecond);
+      } else {
+        policy.noRetryBudget();
+      }
+      return policy.build();
+    }
+
+    @Override
+    public String toString() {
+      return "Retry[maxAttempts="
+          + maxAttempts
+          + ", initialBackoff="
+          + initialBackoff
+          + ", maxBackoff="
+          + maxBackoff
+          + ", throttledBackoff="
+          + throttledBackoff
+          + ", maxRetryAfter="
+          + maxRetryAfter
+          + ", deadline="
+          + deadline
+          + ", reconcileCreates="
+          + reconcileCreates
+          + ", budgetEnabled="
+          + budgetEnabled
+          + ", budgetRatio="
+          + budgetRatio
+          + ", budgetMinPerSecond="
+          + budgetMinPerSecond
+          + ", adaptiveThrottling="
+          + adaptiveThrottling
+          + "]";
+    }
+  }
+}
