@@ -23,9 +23,9 @@ import java.time.Duration;
  * </ul>
  *
  * <p>Waits are exponential with full jitter: before retry {@code n} (1-based) the client waits a
- * random time in {@code [0, min(maxBackoff, initialBackoff * 2^(n-1))]}. After a 429 or 503 the
- * wait is at least the server's {@code Retry-After}, or at least {@link
- * Builder#throttledBackoff(Duration)} without one. All attempts and waits of one call share {@link
+ * random time in {@code [0, min(maxBackoff, initialBackoff * 2^(n-1))]}. After a 429 or 503 with
+ * {@code Retry-After} the wait is at least what the server asked; after a 429 without one, at least
+ * {@link Builder#throttledBackoff(Duration)}. All attempts and waits of one call share {@link
  * Builder#deadline(Duration)}: no attempt starts that could not finish before it, and a {@code
  * Retry-After} beyond it, or beyond {@link Builder#maxRetryAfter(Duration)}, surfaces the {@link
  * RateLimitedException} at once.
@@ -71,8 +71,8 @@ public final class RetryPolicy {
 
   /**
    * 3 attempts, backoff 100 ms doubling up to 5 s with full jitter (AWS SDK v2's standard
-   * strategy), at least 1 s after a 429 or 503 without {@code Retry-After}, a {@code Retry-After}
-   * honoured up to 20 s, 30 s for the whole call, a retry budget of 20% plus 10 a second, adaptive
+   * strategy), at least 1 s after a 429 without {@code Retry-After}, a {@code Retry-After} honoured
+   * up to 20 s, 30 s for the whole call, a retry budget of 20% plus 10 a second, adaptive
    * self-pacing after a 429, ambiguous creates not retried.
    */
   public static RetryPolicy defaults() {
@@ -103,7 +103,7 @@ public final class RetryPolicy {
     return maxBackoff;
   }
 
-  /** The least wait after a 429 or 503 that carried no {@code Retry-After}. */
+  /** The least wait after a 429 that carried no {@code Retry-After}. */
   public Duration throttledBackoff() {
     return throttledBackoff;
   }
@@ -215,7 +215,7 @@ public final class RetryPolicy {
       return this;
     }
 
-    /** Least wait after a 429 or 503 without {@code Retry-After}, up to 1 minute. Default 1 s. */
+    /** Least wait after a 429 without {@code Retry-After}, up to 1 minute. Default 1 s. */
     public Builder throttledBackoff(Duration throttledBackoff) {
       this.throttledBackoff = check(throttledBackoff, "throttledBackoff", Duration.ofMinutes(1));
       return this;

@@ -257,9 +257,12 @@ final class Retrier {
     return null;
   }
 
+  /**
+   * Only a 429 says "slow down"; a 503 without {@code Retry-After} is an outage like a 502 and gets
+   * the ordinary backoff.
+   */
   private static boolean isThrottle(TokenClientException e) {
-    return e instanceof RateLimitedException
-        || (e instanceof ServerErrorException && ((ServerErrorException) e).statusCode() == 503);
+    return e instanceof RateLimitedException;
   }
 
   /** The last failure, with the earlier ones of the call attached as suppressed. */
