@@ -169,7 +169,7 @@ public class DynamicTokensProperties {
     /** The largest wait between attempts. */
     private Duration maxBackoff = Duration.ofSeconds(5);
 
-    /** Least wait after a 429 or 503 without Retry-After. */
+    /** Least wait after a 429 without Retry-After. */
     private Duration throttledBackoff = Duration.ofSeconds(1);
 
     /** Longest Retry-After honoured; a longer one surfaces the failure at once. */
