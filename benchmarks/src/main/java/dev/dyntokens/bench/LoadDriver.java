@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.dyntokens.CreateTokenRequest;
 import dev.dyntokens.ReactiveTokenClient;
 import dev.dyntokens.RetryPolicy;
+import dev.dyntokens.Token;
 import dev.dyntokens.TokenScope;
 import dev.dyntokens.bench.load.HtmlReport;
 import dev.dyntokens.bench.load.Options;
@@ -23,7 +24,9 @@ import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Drives token creation through {@link ReactiveTokenClient} against an embedded fake API (default)
@@ -79,6 +82,12 @@ public final class LoadDriver {
               + o.timeout().toMillis()
               + " ms";
       Queue<String> createdIds = new ConcurrentLinkedQueue<>();
+      // Against a real API, the ids of created tokens (never their secrets), for the clean-up.
+      Consumer<Token> keepIds = t -> {
+        if (target.real()) {
+          createdIds.add(t.id());
+        }
+      };
       Map<String, Long> cleanup = new LinkedHashMap<>();
       long start;
       long end;
@@ -87,22 +96,12 @@ public final class LoadDriver {
         System.err.println("target: " + target.describe() + "; model: " + o.describeModel());
         if (o.warmup() > 0) {
           System.err.println("warming up: " + o.warmup() + " calls, not recorded");
-          new Workload(client, request, new Recorder(System.nanoTime()), t -> {
-                if (target.real()) {
-                  createdIds.add(t.id());
-                }
-              })
+          new Workload(client, request, new Recorder(System.nanoTime()), keepIds)
               .closed(o.concurrency(), o.warmup(), 0);
         }
         start = System.nanoTime();
         recorder = new Recorder(start);
-        Workload work =
-            new Workload(
-                client, request, recorder, t -> {
-                  if (target.real()) {
-                    createdIds.add(t.id()); // the id only, never the raw token
-                  }
-                });
+        Workload work = new Workload(client, request, recorder, keepIds);
         long durationNanos = o.duration() == null ? 0 : o.duration().toNanos();
         long total = o.requests() > 0 ? o.requests() : -1;
         try (Progress progress = new Progress(recorder, total, System.err).start()) {
@@ -165,7 +164,7 @@ public final class LoadDriver {
                     .onErrorResume(
                         e -> {
                           failed.add(id);
-                          return reactor.core.publisher.Mono.empty();
+                          return Mono.empty();
                         }),
             4)
         .blockLast(Duration.ofMinutes(5));
