@@ -113,19 +113,35 @@ final class Json {
   }
 
   CreatedBody readCreated(byte[] body, int length, int status) {
+    CreatedBody read;
     try {
-      return createdReader.readValue(body, 0, length);
+      read = createdReader.readValue(body, 0, length);
     } catch (IOException e) {
       throw decodingFailure(e, status);
     }
+    if (read == null) {
+      throw notAnObject(status);
+    }
+    return read;
   }
 
   ListBody readList(byte[] body, int length, int status) {
+    ListBody read;
     try {
-      return listReader.readValue(body, 0, length);
+      read = listReader.readValue(body, 0, length);
     } catch (IOException e) {
       throw decodingFailure(e, status);
     }
+    if (read == null) {
+      throw notAnObject(status);
+    }
+    return read;
+  }
+
+  /** A body of just {@code null}: Jackson reads it as no value at all. */
+  private static ResponseDecodingException notAnObject(int status) {
+    return new ResponseDecodingException(
+        status, null, "response body (HTTP " + status + ") is JSON null, not an object", null);
   }
 
   /** Reads an error body as a tree, or returns null if it is not a JSON object. */
@@ -145,6 +161,19 @@ final class Json {
     if (e instanceof JsonMappingException) {
       JsonMappingException m = (JsonMappingException) e;
       path = fieldPath(m.getPath());
+      // Databind wraps the parser's own failures (the body ends, a byte is not UTF-8, a limit is
+      // hit) with the path where they struck: those are not values of the wrong type.
+      Throwable cause = m.getCause();
+      if (cause instanceof IOException
+          && !(cause instanceof JsonMappingException)
+          && cause instanceof JsonProcessingException) {
+        ResponseDecodingException inner = decodingFailure((IOException) cause, status);
+        return new ResponseDecodingException(
+            status,
+            path,
+            path == null ? inner.getMessage() : inner.getMessage() + " in " + path,
+            null);
+      }
       if (path != null) {
         what = "has a value of the wrong type at " + path;
       } else {

@@ -7,6 +7,7 @@ import dev.dyntokens.ResponseTimeoutException;
 import dev.dyntokens.TokenClientException;
 import dev.dyntokens.TransportException;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -76,6 +77,7 @@ final class TransportErrors {
           error);
     }
     if (error instanceof PrematureCloseException
+        || error instanceof PrematureChannelClosureException
         || error instanceof ClosedChannelException
         || error instanceof IOException) {
       return new ConnectionClosedException(
