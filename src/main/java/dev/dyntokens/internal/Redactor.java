@@ -19,7 +19,54 @@ final class Redactor {
               + "|(authorization\\s*:\\s*)[^\\r\\n]*"
               + "|(bearer\\s+)[^\\s\"',;]+");
 
+  /** What a secret cut off at the end of the previous piece of a stream continues with. */
+  private static final Pattern CONTINUATION = Pattern.compile("[A-Za-z0-9_\\-+/=.~]+");
+
   private Redactor() {}
+
+  /**
+   * Redacts one piece of a stream (one read or write on a connection), where a secret may have
+   * begun in the previous piece: if {@code continuing}, the leading run of token characters is
+   * masked too, since on its own it no longer looks like a secret.
+   */
+  static String redactContinuing(String text, boolean continuing) {
+    String out = text;
+    if (continuing) {
+      Matcher m = CONTINUATION.matcher(out);
+      if (m.lookingAt()) {
+        out = MASK + out.substring(m.end());
+      }
+    }
+    return redact(out, null);
+  }
+
+  /**
+   * Whether a secret may run on past the end of {@code text} into the next piece of the stream: the
+   * text ends inside a secret, or with what could be the start of one ({@code d}, {@code dy},
+   * {@code dyn}, {@code dyn_}). Errs on the side of masking.
+   *
+   * @param continuing whether {@code text} itself began inside a secret
+   */
+  static boolean mayContinue(String text, boolean continuing) {
+    if (continuing) {
+      Matcher run = CONTINUATION.matcher(text);
+      if (run.lookingAt() && run.end() == text.length()) {
+        return true;
+      }
+    }
+    int n = text.length();
+    for (int k = 1; k <= 4 && k <= n; k++) {
+      if (text.regionMatches(true, n - k, "dyn_", 0, k)) {
+        return true;
+      }
+    }
+    Matcher m = SECRETS.matcher(text);
+    int lastEnd = -1;
+    while (m.find()) {
+      lastEnd = m.end();
+    }
+    return lastEnd == n;
+  }
 
   /** Returns {@code text} with every secret masked, and {@code apiToken} too if given. */
   static String redact(String text, @Nullable String apiToken) {

@@ -7,6 +7,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.logging.ByteBufFormat;
 import io.netty.handler.logging.LogLevel;
 import io.netty.handler.logging.LoggingHandler;
+import io.netty.util.Attribute;
+import io.netty.util.AttributeKey;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -21,6 +23,14 @@ final class WireLogger extends LoggingHandler {
 
   /** Longest part of one buffer logged. */
   private static final int MAX_LOGGED = 4096;
+
+  /** How much of a buffer's end is examined for a secret that runs on into the next buffer. */
+  private static final int TAIL = 256;
+
+  private static final AttributeKey<Boolean> READ_CARRY =
+      AttributeKey.valueOf("dyntokens.wireLogger.readCarry");
+  private static final AttributeKey<Boolean> WRITE_CARRY =
+      AttributeKey.valueOf("dyntokens.wireLogger.writeCarry");
 
   WireLogger() {
     super(CATEGORY, LogLevel.DEBUG, ByteBufFormat.SIMPLE);
@@ -37,15 +47,28 @@ final class WireLogger extends LoggingHandler {
     if (buf == null) {
       return super.format(ctx, eventName, arg);
     }
-    int n = Math.min(buf.readableBytes(), MAX_LOGGED);
+    int readable = buf.readableBytes();
+    int n = Math.min(readable, MAX_LOGGED);
     String text = buf.toString(buf.readerIndex(), n, StandardCharsets.UTF_8);
+    // A secret can be split over two reads (or writes): the piece in the second one must be masked
+    // although it no longer starts like a secret. Only a flag is kept, never any of the text.
+    Attribute<Boolean> carry =
+        ctx.channel().attr(eventName.startsWith("READ") ? READ_CARRY : WRITE_CARRY);
+    boolean continuing = Boolean.TRUE.equals(carry.get());
+    int tailLength = Math.min(readable, TAIL);
+    String tail =
+        n == readable && tailLength == readable
+            ? text
+            : buf.toString(
+                buf.readerIndex() + readable - tailLength, tailLength, StandardCharsets.UTF_8);
+    carry.set(Redactor.mayContinue(tail, continuing && tailLength == readable));
     return ctx.channel()
         + " "
         + eventName
         + " "
-        + buf.readableBytes()
+        + readable
         + "B\n"
-        + Redactor.redact(text, null)
-        + (n < buf.readableBytes() ? "\n…" : "");
+        + Redactor.redactContinuing(text, continuing)
+        + (n < readable ? "\n…" : "");
   }
 }
