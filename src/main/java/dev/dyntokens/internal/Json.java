@@ -112,12 +112,19 @@ final class Json {
     }
   }
 
+  /**
+   * Reads a create answer, then wipes {@code body}: it holds the raw token, and whatever still
+   * references the exchange's buffers (a pooled connection keeps its last exchange until the next)
+   * must not keep the secret in the heap after it was delivered.
+   */
   CreatedBody readCreated(byte[] body, int length, int status) {
     CreatedBody read;
     try {
       read = createdReader.readValue(body, 0, length);
     } catch (IOException e) {
       throw decodingFailure(e, status);
+    } finally {
+      java.util.Arrays.fill(body, 0, length, (byte) 0);
     }
     if (read == null) {
       throw notAnObject(status);
