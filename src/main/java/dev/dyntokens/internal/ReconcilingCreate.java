@@ -9,11 +9,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.Logger;
 import reactor.util.Loggers;
+import reactor.util.retry.Retry;
 
 /**
  * One create call that makes ambiguous failures safe to retry. Each attempt appends a fresh marker
@@ -32,6 +34,23 @@ final class ReconcilingCreate implements Retrier.CreateHooks {
   /** How long a clean-up after cancellation may take. */
   private static final Duration DETACHED_CLEANUP_TIMEOUT = Duration.ofSeconds(60);
 
+  /**
+   * Passes of list-and-delete after the first, when one fails. A clean-up is the only thing between
+   * a token the server made and an orphaned secret, so it is not left to the retry budget (which
+   * refuses retries in exactly the outage that made the create ambiguous), and a garbled list
+   * answer, which the list's own retries treat as final, is asked again.
+   */
+  static final int RECONCILE_REPEATS = 8;
+
+  private static final Duration RECONCILE_BACKOFF = Duration.ofMillis(50);
+  private static final Duration RECONCILE_MAX_BACKOFF = Duration.ofSeconds(1);
+
+  /**
+   * After a cancel that cut off an attempt in flight, the server may still make that attempt's
+   * token after the first clean-up listed the tokens: a second pass looks again this much later.
+   */
+  static final Duration DETACHED_SECOND_PASS = Duration.ofSeconds(2);
+
   private static final Logger log = Loggers.getLogger(ReconcilingCreate.class);
 
   private final TokenApi api;
@@ -41,6 +60,8 @@ final class ReconcilingCreate implements Retrier.CreateHooks {
   private final String description;
   private final List<String> markers = new CopyOnWriteArrayList<>();
   private volatile @Nullable String delivered;
+  private final AtomicInteger attemptsInFlight = new AtomicInteger();
+  private volatile boolean reconciled;
 
   ReconcilingCreate(
       TokenApi api,
@@ -79,11 +100,35 @@ final class ReconcilingCreate implements Retrier.CreateHooks {
               // Each attempt sends a different note, so it is a different request with its own
               // key: a server honouring Idempotency-Key must not replay the revoked first token.
               return api.createAttempt(url, description, api.json().encode(marked), Ids.uuid())
+                  .doOnSubscribe(s -> attemptsInFlight.incrementAndGet())
+                  .doFinally(s -> attemptsInFlight.decrementAndGet())
                   .map(token -> deliver(token, marker));
             });
     return api.retrier()
         .run(attempt, Retrier.Kind.CREATE, description, this)
-        .doOnCancel(this::cleanUpDetached);
+        .doOnCancel(this::cleanUpDetached)
+        .doOnTerminate(this::sweepAfterAmbiguity);
+  }
+
+  /**
+   * An attempt that timed out may still be processed by the server after the clean-up before the
+   * next attempt listed the tokens (its request was queued there): once the call has ended, a call
+   * that saw an ambiguous failure looks once more, a little later.
+   */
+  private void sweepAfterAmbiguity() {
+    if (!reconciled) {
+      return;
+    }
+    Mono.delay(DETACHED_SECOND_PASS)
+        .then(reconcile())
+        .timeout(DETACHED_CLEANUP_TIMEOUT)
+        .subscribe(
+            null,
+            e ->
+                log.warn(
+                    "{}: final clean-up failed ({}); a token with this call's note may exist",
+                    description,
+                    e.getClass().getSimpleName()));
   }
 
   private Token deliver(Token token, String marker) {
@@ -107,6 +152,17 @@ final class ReconcilingCreate implements Retrier.CreateHooks {
 
   @Override
   public Mono<Void> reconcile() {
+    reconciled = true;
+    return reconcilePass()
+        .retryWhen(
+            Retry.backoff(RECONCILE_REPEATS, RECONCILE_BACKOFF)
+                .maxBackoff(RECONCILE_MAX_BACKOFF)
+                .filter(e -> e instanceof TokenClientException)
+                .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+  }
+
+  /** One list of the tokens and a delete of each that carries one of this call's markers. */
+  private Mono<Void> reconcilePass() {
     return Mono.defer(
         () -> {
           List<String> ours = List.copyOf(markers);
@@ -135,7 +191,16 @@ final class ReconcilingCreate implements Retrier.CreateHooks {
     if (markers.isEmpty()) {
       return;
     }
-    reconcile()
+    Mono<Void> cleanUp = reconcile();
+    if (attemptsInFlight.get() > 0) {
+      // The cut-off request may still be processed after the first pass has listed the tokens.
+      cleanUp =
+          cleanUp
+              .onErrorResume(e -> Mono.empty())
+              .then(Mono.delay(DETACHED_SECOND_PASS))
+              .then(reconcile());
+    }
+    cleanUp
         .timeout(DETACHED_CLEANUP_TIMEOUT)
         .subscribe(
             null,
