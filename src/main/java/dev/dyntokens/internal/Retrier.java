@@ -52,6 +52,9 @@ final class Retrier {
   /** The error code of a {@link RateLimitedException} raised by the client's own pacing. */
   static final String CLIENT_PACED = "client_paced";
 
+  /** The share of a second's attempts that must be 429 before the client paces itself. */
+  static final double MIN_THROTTLED_SHARE = 0.05;
+
   private final RetryPolicy policy;
   private final RetryBudget budget;
   private final AdaptiveLimiter limiter;
@@ -140,6 +143,7 @@ final class Retrier {
                     description,
                     Duration.ofMillis(wait)));
           }
+          budget.onSent(now + wait);
           Mono<T> bounded = attempt;
           if (number > 1 || firstAttemptBoundMillis + wait > remaining) {
             bounded =
@@ -217,7 +221,12 @@ final class Retrier {
         && !CLIENT_PACED.equals(((RateLimitedException) e).errorCode())) {
       long now = now();
       budget.onThrottled(now);
-      limiter.onThrottle(now, budget.acceptedPerSecond(now));
+      // Sparse 429s (a blip, injected faults) are left to the backoff: pacing on them would cut
+      // the rate of a client that is nowhere near the server's limit.
+      long accepted = budget.acceptedPerSecond(now);
+      if (accepted >= 0 && budget.throttledShare(now) >= MIN_THROTTLED_SHARE) {
+        limiter.onThrottle(now, accepted);
+      }
     }
   }
 

@@ -18,6 +18,7 @@ final class RetryBudget {
   private final AtomicLongArray calls = new AtomicLongArray(WINDOW_SECONDS);
   private final AtomicLongArray retries = new AtomicLongArray(WINDOW_SECONDS);
   private final AtomicLongArray throttled = new AtomicLongArray(WINDOW_SECONDS);
+  private final AtomicLongArray sent = new AtomicLongArray(WINDOW_SECONDS);
 
   RetryBudget(double ratio, int minPerSecond, boolean enabled) {
     this.ratio = ratio;
@@ -33,29 +34,45 @@ final class RetryBudget {
     calls.incrementAndGet(slot(nowMillis / 1000));
   }
 
+  /** Records an attempt that goes to the server (not one the client's own pacing refused). */
+  void onSent(long nowMillis) {
+    sent.incrementAndGet(slot(nowMillis / 1000));
+  }
+
   /** Records an attempt the server answered with 429. */
   void onThrottled(long nowMillis) {
     throttled.incrementAndGet(slot(nowMillis / 1000));
   }
 
   /**
-   * Attempts the server accepted (not 429) per second: over the last full second, or scaled from
-   * the current one when the last holds no data. Seeds the adaptive limiter near the server's
-   * limit.
+   * Attempts sent and not answered 429 in the last full second, or -1 when that second holds no
+   * data. Seeds and bounds the adaptive limiter's pace near the server's limit.
    */
   long acceptedPerSecond(long nowMillis) {
     long second = nowMillis / 1000;
     int last = (int) Math.floorMod(second - 1, (long) WINDOW_SECONDS);
-    if (epochs.get(last) == second - 1) {
-      return Math.max(0, calls.get(last) + retries.get(last) - throttled.get(last));
+    if (epochs.get(last) != second - 1) {
+      // A partial second scaled up overestimates wildly in a burst: no estimate is better.
+      return -1;
     }
-    int current = (int) Math.floorMod(second, (long) WINDOW_SECONDS);
-    if (epochs.get(current) != second) {
-      return 0;
+    return Math.max(0, sent.get(last) - throttled.get(last));
+  }
+
+  /**
+   * The share of attempts answered 429 in the last full second, or in this one if the last holds no
+   * data.
+   */
+  double throttledShare(long nowMillis) {
+    long second = nowMillis / 1000;
+    int i = (int) Math.floorMod(second - 1, (long) WINDOW_SECONDS);
+    if (epochs.get(i) != second - 1) {
+      i = (int) Math.floorMod(second, (long) WINDOW_SECONDS);
+      if (epochs.get(i) != second) {
+        return 0;
+      }
     }
-    long accepted = calls.get(current) + retries.get(current) - throttled.get(current);
-    long elapsed = Math.max(100, nowMillis % 1000);
-    return Math.max(0, accepted * 1000 / elapsed);
+    long attempts = sent.get(i);
+    return attempts == 0 ? 0 : Math.min(1.0, (double) throttled.get(i) / attempts);
   }
 
   /** Takes one retry from the budget; false if the budget is spent. */
@@ -95,6 +112,7 @@ final class RetryBudget {
       calls.set(i, 0);
       retries.set(i, 0);
       throttled.set(i, 0);
+      sent.set(i, 0);
     }
     return i;
   }

@@ -649,7 +649,7 @@ class RetrierTest {
   }
 
   @Test
-  void a429StartsTheAdaptiveLimiterAndOtherFailuresDoNot() {
+  void neitherA503NorALone429WithoutAFullSecondOfCountsStartsTheAdaptiveLimiter() {
     Retrier r = retrier(RetryPolicy.builder().throttledBackoff(Duration.ofMillis(1)).build());
     AtomicInteger attempts = new AtomicInteger();
 
@@ -670,7 +670,9 @@ class RetrierTest {
         .expectSubscription()
         .thenAwait(Duration.ofSeconds(1))
         .expectNext("ok")
-        .then(() -> assertThat(r.limiter().rate(Retrier.now())).isPositive())
+        // Pacing needs a full second showing at least 5% of attempts throttled; a lone 429 is left
+        // to the backoff (AdaptiveThrottlingTest shows pacing start against a real limit).
+        .then(() -> assertThat(r.limiter().rate(Retrier.now())).isZero())
         .expectComplete()
         .verify(VERIFY);
   }
