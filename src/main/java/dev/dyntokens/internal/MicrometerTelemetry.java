@@ -69,11 +69,29 @@ final class MicrometerTelemetry implements Telemetry {
             observed = call.contextWrite(c -> c.put(OBSERVATION_KEY, current));
           }
           Observation finalObservation = observation;
-          Throwable[] failure = new Throwable[1];
+          // Recorded before the caller sees the outcome, and once: a cancel may race the end.
+          java.util.concurrent.atomic.AtomicBoolean done =
+              new java.util.concurrent.atomic.AtomicBoolean();
           return observed
-              .doOnError(e -> failure[0] = e)
-              .doFinally(
-                  signal -> finish(operation, target, signal, failure[0], start, finalObservation));
+              .doOnSuccess(
+                  v -> {
+                    if (done.compareAndSet(false, true)) {
+                      finish(
+                          operation, target, SignalType.ON_COMPLETE, null, start, finalObservation);
+                    }
+                  })
+              .doOnError(
+                  e -> {
+                    if (done.compareAndSet(false, true)) {
+                      finish(operation, target, SignalType.ON_ERROR, e, start, finalObservation);
+                    }
+                  })
+              .doOnCancel(
+                  () -> {
+                    if (done.compareAndSet(false, true)) {
+                      finish(operation, target, SignalType.CANCEL, null, start, finalObservation);
+                    }
+                  });
         });
   }
 
