@@ -10,6 +10,7 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
@@ -45,11 +46,6 @@ final class MicrometerTelemetry implements Telemetry {
   }
 
   @Override
-  public boolean enabled() {
-    return true;
-  }
-
-  @Override
   public <T> Mono<T> call(String operation, String target, Mono<T> call) {
     return Mono.deferContextual(
         context -> {
@@ -70,29 +66,24 @@ final class MicrometerTelemetry implements Telemetry {
           }
           Observation finalObservation = observation;
           // Recorded before the caller sees the outcome, and once: a cancel may race the end.
-          java.util.concurrent.atomic.AtomicBoolean done =
-              new java.util.concurrent.atomic.AtomicBoolean();
+          AtomicBoolean done = new AtomicBoolean();
+          Ending end =
+              (signal, failure) -> {
+                if (done.compareAndSet(false, true)) {
+                  finish(operation, target, signal, failure, start, finalObservation);
+                }
+              };
           return observed
-              .doOnSuccess(
-                  v -> {
-                    if (done.compareAndSet(false, true)) {
-                      finish(
-                          operation, target, SignalType.ON_COMPLETE, null, start, finalObservation);
-                    }
-                  })
-              .doOnError(
-                  e -> {
-                    if (done.compareAndSet(false, true)) {
-                      finish(operation, target, SignalType.ON_ERROR, e, start, finalObservation);
-                    }
-                  })
-              .doOnCancel(
-                  () -> {
-                    if (done.compareAndSet(false, true)) {
-                      finish(operation, target, SignalType.CANCEL, null, start, finalObservation);
-                    }
-                  });
+              .doOnSuccess(v -> end.at(SignalType.ON_COMPLETE, null))
+              .doOnError(e -> end.at(SignalType.ON_ERROR, e))
+              .doOnCancel(() -> end.at(SignalType.CANCEL, null));
         });
+  }
+
+  /** How a call ended. */
+  @FunctionalInterface
+  private interface Ending {
+    void at(SignalType signal, @Nullable Throwable failure);
   }
 
   private void finish(

@@ -176,7 +176,7 @@ final class Retrier {
       Kind kind,
       Call call,
       @Nullable CreateHooks createHooks) {
-    call.failures.add(failure);
+    call.addFailure(failure);
     if (!(failure instanceof TokenClientException)) {
       return Mono.error(finalFailure(failure, call));
     }
@@ -276,7 +276,7 @@ final class Retrier {
 
   /** The last failure, with the earlier ones of the call attached as suppressed. */
   private static Throwable finalFailure(Throwable last, Call call) {
-    for (Throwable earlier : call.failures) {
+    for (Throwable earlier : call.failures()) {
       if (earlier != last) {
         last.addSuppressed(earlier);
       }
@@ -288,9 +288,21 @@ final class Retrier {
   private static final class Call {
     final long start;
     final long deadline;
-    final List<Throwable> failures = new ArrayList<>(2);
+    // Allocated on the first failure only: most calls never fail.
+    private @Nullable List<Throwable> failures;
     int attempts;
     boolean sawAmbiguous;
+
+    void addFailure(Throwable failure) {
+      if (failures == null) {
+        failures = new ArrayList<>(2);
+      }
+      failures.add(failure);
+    }
+
+    List<Throwable> failures() {
+      return failures == null ? List.of() : failures;
+    }
 
     Call(long start, long deadline) {
       this.start = start;

@@ -16,11 +16,6 @@ import reactor.core.publisher.Mono;
 interface Telemetry {
   Telemetry NONE = new Telemetry() {};
 
-  /** Whether calls and attempts are wrapped at all. */
-  default boolean enabled() {
-    return false;
-  }
-
   /** Times and observes one logical call ({@code operation}: create, list or delete). */
   default <T> Mono<T> call(String operation, String target, Mono<T> call) {
     return call;

@@ -275,11 +275,9 @@ public final class TokenApi {
       byte @Nullable [] body,
       @Nullable String idempotencyKey,
       ResponseReader<T> reader) {
-    if (telemetry.enabled()) {
-      return telemetry.attempt(
-          operation(method), authorized(method, url, description, body, idempotencyKey, reader));
-    }
-    return authorized(method, url, description, body, idempotencyKey, reader);
+    // Telemetry.NONE returns the attempt as it is.
+    return telemetry.attempt(
+        operation(method), authorized(method, url, description, body, idempotencyKey, reader));
   }
 
   private static String operation(HttpMethod method) {

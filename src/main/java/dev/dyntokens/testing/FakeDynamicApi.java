@@ -257,8 +257,11 @@ public final class FakeDynamicApi implements AutoCloseable {
       return this;
     }
 
-    /** False for event-loop threads that keep the JVM alive (a command-line server). */
-    Builder daemon(boolean daemon) {
+    /**
+     * Whether the event loops are daemon threads (default true); false keeps the JVM alive, as a
+     * command-line server needs.
+     */
+    public Builder daemon(boolean daemon) {
       this.daemon = daemon;
       return this;
     }

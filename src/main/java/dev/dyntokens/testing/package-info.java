@@ -12,7 +12,8 @@
  * }
  * }</pre>
  *
- * <p>From the command line, {@link dev.dyntokens.testing.FakeDynamicApiMain} serves until killed.
+ * <p>From the command line, {@code dev.dyntokens.bench.FakeApiServer} in {@code benchmarks/} serves
+ * until killed, with the options of {@link dev.dyntokens.testing.FakeDynamicApiOptions}.
  */
 @NullMarked
 package dev.dyntokens.testing;

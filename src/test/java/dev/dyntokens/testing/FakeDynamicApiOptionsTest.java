@@ -7,14 +7,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(60)
-class FakeDynamicApiMainTest {
+class FakeDynamicApiOptionsTest {
 
   @Test
   void optionsConfigureTheServer() {
     String[] args = {
       "--port", "0", "--api-token", "dyn_cli", "--rate-limit-per-minute", "2", "--base-path", "/v"
     };
-    try (FakeDynamicApi api = FakeDynamicApiMain.configure(args).start()) {
+    try (FakeDynamicApi api = FakeDynamicApiOptions.parse(args).start()) {
       Http http = new Http(api);
 
       assertThat(api.apiToken()).isEqualTo("dyn_cli");
@@ -28,7 +28,7 @@ class FakeDynamicApiMainTest {
   @Test
   void faultRateSpreadsOverTheNamedKinds() {
     String[] args = {"--port", "0", "--fault-rate", "1", "--faults", "status_504"};
-    try (FakeDynamicApi api = FakeDynamicApiMain.configure(args).start()) {
+    try (FakeDynamicApi api = FakeDynamicApiOptions.parse(args).start()) {
       assertThat(new Http(api).get("/user/tokens").statusCode()).isEqualTo(504);
     }
   }
@@ -36,7 +36,7 @@ class FakeDynamicApiMainTest {
   @Test
   void fastModeFlagsNeedNoValue() {
     String[] args = {"--port", "0", "--no-validation", "--no-store", "--threads", "2"};
-    try (FakeDynamicApi api = FakeDynamicApiMain.configure(args).start()) {
+    try (FakeDynamicApi api = FakeDynamicApiOptions.parse(args).start()) {
       assertThat(new Http(api).withToken("").post("/user/tokens", "{}").statusCode())
           .isEqualTo(200);
       assertThat(api.tokens()).isEmpty();
@@ -45,14 +45,14 @@ class FakeDynamicApiMainTest {
 
   @Test
   void badOptionsAreRefused() {
-    assertThatThrownBy(() -> FakeDynamicApiMain.configure(new String[] {"--bogus", "1"}))
+    assertThatThrownBy(() -> FakeDynamicApiOptions.parse(new String[] {"--bogus", "1"}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--bogus");
-    assertThatThrownBy(() -> FakeDynamicApiMain.configure(new String[] {"--port"}))
+    assertThatThrownBy(() -> FakeDynamicApiOptions.parse(new String[] {"--port"}))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> FakeDynamicApiMain.configure(new String[] {"--fault-rate", "2"}))
+    assertThatThrownBy(() -> FakeDynamicApiOptions.parse(new String[] {"--fault-rate", "2"}))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> FakeDynamicApiMain.configure(new String[] {"--faults", "NOPE"}))
+    assertThatThrownBy(() -> FakeDynamicApiOptions.parse(new String[] {"--faults", "NOPE"}))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

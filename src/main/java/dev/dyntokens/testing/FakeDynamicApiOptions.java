@@ -1,18 +1,17 @@
 package dev.dyntokens.testing;
 
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Runs a {@link FakeDynamicApi} from the command line until the process is killed. It prints the
- * base URL and the API token, one per line, then serves on non-daemon event loops (nothing blocks).
+ * The command-line options of the fake, parsed into a {@link FakeDynamicApi.Builder}; the program
+ * that serves with them until killed is {@code dev.dyntokens.bench.FakeApiServer} in {@code
+ * benchmarks/}, so the library itself never writes to the console.
  *
  * <pre>
- * mvn -q compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -cp target/classes:$(cat target/cp.txt) dev.dyntokens.testing.FakeDynamicApiMain \
+ * java -cp benchmarks/target/benchmarks.jar dev.dyntokens.bench.FakeApiServer \
  *     --port 8080 --rate-limit-per-minute 1500 --fault-rate 0.2
  * </pre>
  *
@@ -23,7 +22,7 @@ import java.util.Locale;
  * {@code --fault-seed N}, {@code --delay-ms N}, {@code --no-validation}, {@code --no-store}, {@code
  * --threads N}.
  */
-public final class FakeDynamicApiMain {
+public final class FakeDynamicApiOptions {
   /** Faults spread over by {@code --fault-rate} unless {@code --faults} names others. */
   static final List<FaultKind> DEFAULT_FAULTS =
       List.of(
@@ -33,10 +32,11 @@ public final class FakeDynamicApiMain {
           FaultKind.DELAY,
           FaultKind.RESET_BEFORE_READ);
 
-  private static final String USAGE =
+  /** The options, one per line, for a usage message. */
+  public static final String USAGE =
       String.join(
           "\n",
-          "usage: FakeDynamicApiMain [options]",
+          "usage: FakeApiServer [options]",
           "  --port N                               port, 0 for ephemeral (default 8080)",
           "  --base-path PATH                       default /api/v0",
           "  --api-token TOKEN                      the valid bearer token",
@@ -55,27 +55,14 @@ public final class FakeDynamicApiMain {
           "  --no-store                             keep no tokens (flat memory)",
           "  --threads N                            event-loop threads (default 1)");
 
-  private FakeDynamicApiMain() {}
+  private FakeDynamicApiOptions() {}
 
-  public static void main(String[] args) {
-    FakeDynamicApi api;
-    try {
-      api = configure(args).daemon(false).start();
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.err.println(USAGE);
-      System.exit(2);
-      return;
-    }
-    Runtime.getRuntime().addShutdownHook(new Thread(api::close, "fake-dynamic-api-shutdown"));
-    PrintStream out = System.out;
-    out.println(api.baseUrl());
-    out.println(api.apiToken());
-    out.flush();
-  }
-
-  /** Parses the options into a builder (daemon threads, port 8080 unless given). */
-  static FakeDynamicApi.Builder configure(String[] args) {
+  /**
+   * Parses the options into a builder (daemon threads, port 8080 unless given).
+   *
+   * @throws IllegalArgumentException naming the option that is unknown, incomplete or out of range
+   */
+  public static FakeDynamicApi.Builder parse(String[] args) {
     FakeDynamicApi.Builder builder = FakeDynamicApi.builder().port(8080);
     double faultRate = 0;
     long seed = 42;
