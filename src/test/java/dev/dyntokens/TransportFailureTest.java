@@ -88,6 +88,52 @@ class TransportFailureTest {
   }
 
   @Test
+  void deadlineRestartsForEachExchangeOnAReusedConnection() throws Exception {
+    // Three answers of 250 ms each under a 400 ms deadline: only a deadline that carried over
+    // from the connection's first exchange would fail the second or third.
+    for (int i = 0; i < 3; i++) {
+      server.enqueue(created().newBuilder().headersDelay(250, TimeUnit.MILLISECONDS).build());
+    }
+    try (ReactiveTokenClient client =
+        clientFor(server).maxConnections(1).responseTimeout(Duration.ofMillis(400)).build()) {
+      for (int i = 0; i < 3; i++) {
+        StepVerifier.create(client.createToken(CreateTokenRequest.of("n" + i)))
+            .expectNextCount(1)
+            .verifyComplete();
+      }
+    }
+    assertThat(server.takeRequest().getConnectionIndex()).isZero();
+    assertThat(server.takeRequest().getConnectionIndex()).isZero();
+    assertThat(server.takeRequest().getConnectionIndex()).isZero();
+  }
+
+  @Test
+  void idleConnectionOutlivesTheResponseTimeoutAndItsNextExchangeIsTimedAgain() throws Exception {
+    server.enqueue(created());
+    server.enqueue(created());
+    server.enqueue(new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build());
+    try (ReactiveTokenClient client =
+        clientFor(server).maxConnections(1).responseTimeout(Duration.ofMillis(300)).build()) {
+      StepVerifier.create(client.createToken(CreateTokenRequest.of("first")))
+          .expectNextCount(1)
+          .verifyComplete();
+      // Idle for twice the deadline: a deadline left armed would close the pooled connection.
+      StepVerifier.create(reactor.core.publisher.Mono.delay(Duration.ofMillis(600)))
+          .expectNextCount(1)
+          .verifyComplete();
+      StepVerifier.create(client.createToken(CreateTokenRequest.of("second")))
+          .expectNextCount(1)
+          .verifyComplete();
+      StepVerifier.create(client.createToken(CreateTokenRequest.of("stalled")))
+          .expectError(ResponseTimeoutException.class)
+          .verify(Duration.ofSeconds(5));
+    }
+    assertThat(server.takeRequest().getConnectionIndex()).isZero();
+    assertThat(server.takeRequest().getConnectionIndex()).isZero();
+    assertThat(server.takeRequest().getConnectionIndex()).isZero();
+  }
+
+  @Test
   void connectionClosedAfterTheRequestWasWrittenIsAmbiguous() {
     server.enqueue(
         new MockResponse.Builder()

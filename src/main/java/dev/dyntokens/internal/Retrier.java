@@ -14,13 +14,12 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-import reactor.util.retry.Retry;
 
 /**
- * Runs one logical call as attempts under a {@link RetryPolicy}, on Reactor's retry machinery
- * ({@link Retry#from}): decides per failure whether another attempt is safe and useful, waits with
- * jittered backoff or the server's {@code Retry-After} on Reactor timers, keeps the call inside its
- * deadline, draws on the client's {@link RetryBudget} and feeds the {@link AdaptiveLimiter}.
+ * Runs one logical call as attempts under a {@link RetryPolicy}: decides per failure whether
+ * another attempt is safe and useful, waits with jittered backoff or the server's {@code
+ * Retry-After} on Reactor timers, keeps the call inside its deadline, draws on the client's {@link
+ * RetryBudget} and feeds the {@link AdaptiveLimiter}.
  */
 final class Retrier {
   /** What an operation allows after a failure that may have been processed. */
@@ -102,17 +101,7 @@ final class Retrier {
                         observeThrottle(e);
                         return finalFailure(e, call);
                       })
-                  : paced.retryWhen(
-                      Retry.from(
-                          signals ->
-                              signals.concatMap(
-                                  s ->
-                                      decide(
-                                          s.failure(),
-                                          s.totalRetries() + 1,
-                                          kind,
-                                          call,
-                                          createHooks))));
+                  : withRetries(paced, kind, call, createHooks);
           if (kind == Kind.DELETE) {
             // The first attempt may have deleted it: a 404 afterwards is the outcome we wanted.
             return withRetries.onErrorResume(
@@ -120,6 +109,20 @@ final class Retrier {
           }
           return withRetries;
         });
+  }
+
+  /**
+   * The attempt, and after each failure the decision and the next attempt. Plain {@code
+   * onErrorResume} rather than {@code retryWhen}: a call that succeeds first time (almost all) then
+   * pays for one operator, not for a companion sink and its subscribers. Each retry subscribes from
+   * a timer's thread, so the nesting never deepens one stack.
+   */
+  private <T> Mono<T> withRetries(
+      Mono<T> paced, Kind kind, Call call, @Nullable CreateHooks createHooks) {
+    return paced.onErrorResume(
+        failure ->
+            decide(failure, call.attempts, kind, call, createHooks)
+                .then(Mono.defer(() -> withRetries(paced, kind, call, createHooks))));
   }
 
   /** One attempt: waits for the limiter's slot, and bounds retries by what is left of the call. */

@@ -8,6 +8,7 @@ import dev.dyntokens.TokenInfo;
 import dev.dyntokens.TokenMayExistException;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -93,11 +94,18 @@ public final class TokenApi {
     }
     long deadlineNanos = settings.responseTimeout.toNanos();
     HttpClient configured =
-        base.doAfterRequest(
+        base.doOnRequest(
             (req, conn) -> {
-              // A handler left by an earlier exchange on this connection must not time this one.
-              conn.removeHandler(ResponseDeadline.NAME);
-              conn.addHandlerFirst(ResponseDeadline.NAME, new ResponseDeadline(deadlineNanos));
+              // Once per connection (per stream on HTTP/2); it then times every exchange on it.
+              ChannelPipeline pipeline = conn.channel().pipeline();
+              if (pipeline.context(ResponseDeadline.NAME) == null) {
+                ResponseDeadline deadline = new ResponseDeadline(deadlineNanos);
+                if (pipeline.context(NettyPipeline.ReactiveBridge) != null) {
+                  pipeline.addBefore(NettyPipeline.ReactiveBridge, ResponseDeadline.NAME, deadline);
+                } else {
+                  pipeline.addLast(ResponseDeadline.NAME, deadline);
+                }
+              }
             });
     if (settings.wiretap) {
       WireLogger logger = new WireLogger();
