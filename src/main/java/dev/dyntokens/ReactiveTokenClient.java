@@ -235,8 +235,9 @@ public final class ReactiveTokenClient implements AutoCloseable {
     /**
      * Adds headers to every request from the caller's Reactor {@code Context} (a trace id, a
      * tenant): the function sees the context of the subscription, through retries, and its headers
-     * are set before the client's own, which win ({@code Authorization}, {@code Content-Type},
-     * {@code Idempotency-Key} cannot be overridden).
+     * are added beside the client's own, which they cannot replace ({@code Authorization}, {@code
+     * Host}, {@code User-Agent}, {@code Accept}, {@code Content-Type}, {@code Content-Length},
+     * {@code Idempotency-Key} and the framing headers are ignored if the function returns them).
      */
     public Builder contextHeaders(
         java.util.function.Function<reactor.util.context.ContextView, java.util.Map<String, String>>

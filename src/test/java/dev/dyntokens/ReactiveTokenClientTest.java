@@ -63,7 +63,14 @@ class ReactiveTokenClientTest extends MockServerTest {
     assertThat(request.getHeaders().get("Content-Type")).isEqualTo("application/json");
     assertThat(request.getHeaders().get("Accept")).isEqualTo("application/json");
     assertThat(request.getHeaders().get("User-Agent")).startsWith("dynamic-token-client/");
-    assertThat(request.getHeaders().get("Idempotency-Key")).hasSize(36);
+    String key = request.getHeaders().get("Idempotency-Key");
+    assertThat(java.util.UUID.fromString(key).toString()).isEqualTo(key);
+    assertThat(java.util.UUID.fromString(key).version()).isEqualTo(4);
+    assertThat(java.util.UUID.fromString(key).variant()).isEqualTo(2);
+    assertThat(request.getHeaders().get("Host")).isEqualTo("127.0.0.1:" + server.getPort());
+    for (String name : List.of("Authorization", "Host", "Accept", "User-Agent", "Content-Type")) {
+      assertThat(request.getHeaders().values(name)).as(name).hasSize(1);
+    }
     assertThat(request.getBody().utf8())
         .isEqualTo(
             "{\"note\":\"ci deploy\",\"scopes\":[\"waas.delegatedAccess.signMessage\","

@@ -46,7 +46,13 @@ class TelemetryTest {
                         "X-Tenant",
                         ctx.getOrDefault("tenant", "none"),
                         "Authorization",
-                        "Bearer attacker"))
+                        "Bearer attacker",
+                        "host",
+                        "evil.example",
+                        "Idempotency-Key",
+                        "fixed",
+                        "User-Agent",
+                        "other"))
             .build();
   }
 
@@ -134,7 +140,7 @@ class TelemetryTest {
   }
 
   @Test
-  void contextHeadersReachEveryAttemptButCannotReplaceAuthorization() throws Exception {
+  void contextHeadersReachEveryAttemptButCannotReplaceTheClientsOwn() throws Exception {
     server.enqueue(json(503, "{}"));
     server.enqueue(created());
 
@@ -150,6 +156,10 @@ class TelemetryTest {
       assertThat(request.getHeaders().get("X-Tenant")).isEqualTo("acme");
       assertThat(request.getHeaders().get("Authorization"))
           .isEqualTo("Bearer " + Fixtures.API_TOKEN);
+      assertThat(request.getHeaders().values("Host"))
+          .containsExactly("127.0.0.1:" + server.getPort());
+      assertThat(request.getHeaders().values("Idempotency-Key")).hasSize(1).doesNotContain("fixed");
+      assertThat(request.getHeaders().get("User-Agent")).startsWith("dynamic-token-client/");
     }
   }
 

@@ -48,7 +48,7 @@ final class ResponseBodies {
   }
 
   /**
-   * Reads a whole success body.
+   * Reads a whole success body ({@code collect} emits the empty container for an empty body).
    *
    * @return the body, or a {@link ResponseDecodingException} naming the limit if it is larger than
    *     {@value #MAX_SUCCESS_BODY} bytes (checked against Content-Length first, so a huge declared
@@ -60,13 +60,12 @@ final class ResponseBodies {
     }
     int capacity = contentLength >= 0 ? (int) contentLength : 1024;
     return in.collect(
-            () -> new Body(capacity),
-            (body, buf) -> {
-              if (!body.append(buf, MAX_SUCCESS_BODY)) {
-                throw tooLarge(status, "more than " + MAX_SUCCESS_BODY + " bytes sent");
-              }
-            })
-        .defaultIfEmpty(new Body(0));
+        () -> new Body(capacity),
+        (body, buf) -> {
+          if (!body.append(buf, MAX_SUCCESS_BODY)) {
+            throw tooLarge(status, "more than " + MAX_SUCCESS_BODY + " bytes sent");
+          }
+        });
   }
 
   /** Reads at most {@value #MAX_ERROR_BODY} bytes of an error body, then stops reading. */

@@ -9,10 +9,13 @@ import dev.dyntokens.TokenMayExistException;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.util.AsciiString;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -41,6 +44,21 @@ public final class TokenApi {
   static final Duration EVICTION_INTERVAL = Duration.ofSeconds(10);
 
   static final String USER_AGENT = userAgent();
+
+  static final AsciiString IDEMPOTENCY_KEY = AsciiString.cached("idempotency-key");
+
+  /** Headers the client sets itself, which the caller's context headers cannot replace. */
+  private static final java.util.Set<AsciiString> OWN_HEADERS =
+      java.util.Set.of(
+          HttpHeaderNames.HOST,
+          HttpHeaderNames.USER_AGENT,
+          HttpHeaderNames.ACCEPT,
+          HttpHeaderNames.AUTHORIZATION,
+          HttpHeaderNames.CONTENT_TYPE,
+          HttpHeaderNames.CONTENT_LENGTH,
+          HttpHeaderNames.TRANSFER_ENCODING,
+          HttpHeaderNames.CONNECTION,
+          IDEMPOTENCY_KEY);
 
   private final ClientSettings settings;
   private final Json json;
@@ -93,20 +111,23 @@ public final class TokenApi {
               .runOn(ownedLoops);
     }
     long deadlineNanos = settings.responseTimeout.toNanos();
+    HttpHeaders fixed = fixedHeaders(settings.baseUrl, staticAuthorization);
     HttpClient configured =
-        base.doOnRequest(
-            (req, conn) -> {
-              // Once per connection (per stream on HTTP/2); it then times every exchange on it.
-              ChannelPipeline pipeline = conn.channel().pipeline();
-              if (pipeline.context(ResponseDeadline.NAME) == null) {
-                ResponseDeadline deadline = new ResponseDeadline(deadlineNanos);
-                if (pipeline.context(NettyPipeline.ReactiveBridge) != null) {
-                  pipeline.addBefore(NettyPipeline.ReactiveBridge, ResponseDeadline.NAME, deadline);
-                } else {
-                  pipeline.addLast(ResponseDeadline.NAME, deadline);
-                }
-              }
-            });
+        base.headers(h -> h.set(fixed))
+            .doOnRequest(
+                (req, conn) -> {
+                  // Once per connection (per stream on HTTP/2); it then times every exchange on it.
+                  ChannelPipeline pipeline = conn.channel().pipeline();
+                  if (pipeline.context(ResponseDeadline.NAME) == null) {
+                    ResponseDeadline deadline = new ResponseDeadline(deadlineNanos);
+                    if (pipeline.context(NettyPipeline.ReactiveBridge) != null) {
+                      pipeline.addBefore(
+                          NettyPipeline.ReactiveBridge, ResponseDeadline.NAME, deadline);
+                    } else {
+                      pipeline.addLast(ResponseDeadline.NAME, deadline);
+                    }
+                  }
+                });
     if (settings.wiretap) {
       WireLogger logger = new WireLogger();
       configured =
@@ -127,6 +148,32 @@ public final class TokenApi {
                 + PENDING_ACQUIRE_TIMEOUT.toMillis()
                 + settings.responseTimeout.toMillis(),
             telemetry);
+  }
+
+  /**
+   * The headers every request carries, validated once here and copied into each request as they are
+   * ({@code Host} too, which Reactor Netty would otherwise format per request). Values are {@link
+   * AsciiString}s, which the encoder copies as bytes.
+   */
+  private static HttpHeaders fixedHeaders(String baseUrl, @Nullable String authorization) {
+    HttpHeaders h = new DefaultHttpHeaders();
+    h.set(HttpHeaderNames.HOST, AsciiString.of(hostHeader(URI.create(baseUrl))));
+    h.set(HttpHeaderNames.USER_AGENT, AsciiString.of(USER_AGENT));
+    h.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON);
+    if (authorization != null) {
+      h.set(HttpHeaderNames.AUTHORIZATION, AsciiString.of(authorization));
+    }
+    return h;
+  }
+
+  /** {@code host[:port]}, the port left out when it is the scheme's default (RFC 9110 7.2). */
+  static String hostHeader(URI uri) {
+    int port = uri.getPort();
+    boolean defaultPort =
+        port == -1
+            || ("https".equalsIgnoreCase(uri.getScheme()) && port == 443)
+            || ("http".equalsIgnoreCase(uri.getScheme()) && port == 80);
+    return defaultPort ? uri.getHost() : uri.getHost() + ":" + port;
   }
 
   private static HttpClient withConnectTimeout(HttpClient client, Duration timeout) {
@@ -171,7 +218,7 @@ public final class TokenApi {
         Mono.defer(
             () -> {
               // One key per logical call, the same on each of its attempts.
-              String idempotencyKey = Ids.uuid();
+              AsciiString idempotencyKey = Ids.uuidAscii();
               return retrier.run(
                   exchange(
                       HttpMethod.POST, url, description, body, idempotencyKey, this::readCreated),
@@ -281,7 +328,7 @@ public final class TokenApi {
       String url,
       String description,
       byte @Nullable [] body,
-      @Nullable String idempotencyKey,
+      @Nullable CharSequence idempotencyKey,
       ResponseReader<T> reader) {
     // Telemetry.NONE returns the attempt as it is.
     return telemetry.attempt(
@@ -297,10 +344,11 @@ public final class TokenApi {
       String url,
       String description,
       byte @Nullable [] body,
-      @Nullable String idempotencyKey,
+      @Nullable CharSequence idempotencyKey,
       ResponseReader<T> reader) {
     if (staticAuthorization != null) {
-      return attempt(method, url, description, body, idempotencyKey, reader, staticAuthorization);
+      // The static header is one of the client's fixed headers.
+      return attempt(method, url, description, body, idempotencyKey, reader, null);
     }
     Mono<String> provider = settings.apiTokenProvider;
     if (provider == null) {
@@ -343,9 +391,9 @@ public final class TokenApi {
       String url,
       String description,
       byte @Nullable [] body,
-      @Nullable String idempotencyKey,
+      @Nullable CharSequence idempotencyKey,
       ResponseReader<T> reader,
-      String authorization) {
+      @Nullable String authorization) {
     return Mono.defer(
         () -> {
           if (closed) {
@@ -361,11 +409,11 @@ public final class TokenApi {
                     if (settings.contextHeaders != null) {
                       addContextHeaders(h, req.currentContextView());
                     }
-                    h.set(HttpHeaderNames.AUTHORIZATION, authorization);
-                    h.set(HttpHeaderNames.USER_AGENT, USER_AGENT);
-                    h.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON);
+                    if (authorization != null) {
+                      h.set(HttpHeaderNames.AUTHORIZATION, authorization);
+                    }
                     if (idempotencyKey != null) {
-                      h.set("Idempotency-Key", idempotencyKey);
+                      h.set(IDEMPOTENCY_KEY, idempotencyKey);
                     }
                     if (body == null) {
                       return out;
@@ -382,13 +430,18 @@ public final class TokenApi {
         });
   }
 
-  /** The caller's headers from the Reactor context; the client's own are set after and win. */
+  /** The caller's headers from the Reactor context, except any the client sets itself. */
   private void addContextHeaders(HttpHeaders headers, reactor.util.context.ContextView context) {
     java.util.function.Function<reactor.util.context.ContextView, java.util.Map<String, String>>
         source = settings.contextHeaders;
     java.util.Map<String, String> extra = source == null ? null : source.apply(context);
     if (extra != null) {
-      extra.forEach(headers::set);
+      extra.forEach(
+          (name, value) -> {
+            if (!OWN_HEADERS.contains(AsciiString.of(name).toLowerCase())) {
+              headers.set(name, value);
+            }
+          });
     }
   }
 
