@@ -134,6 +134,22 @@ class TransportFailureTest {
   }
 
   @Test
+  void informationalAnswerDoesNotStopTheDeadline() {
+    server.enqueue(
+        created()
+            .newBuilder()
+            .addInformationalResponse(new MockResponse.Builder().code(100).build())
+            .onResponseBody(SocketEffect.Stall.INSTANCE)
+            .build());
+    try (ReactiveTokenClient client =
+        clientFor(server).responseTimeout(Duration.ofMillis(300)).build()) {
+      StepVerifier.create(client.createToken(CreateTokenRequest.of("x")))
+          .expectError(ResponseTimeoutException.class)
+          .verify(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
   void connectionClosedAfterTheRequestWasWrittenIsAmbiguous() {
     server.enqueue(
         new MockResponse.Builder()

@@ -1,14 +1,19 @@
 package dev.dyntokens.internal;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
+import reactor.netty.NettyPipeline;
 
 /**
  * Bounds each exchange on a connection from the request being written to the last byte of the
@@ -29,7 +34,26 @@ final class ResponseDeadline extends ChannelDuplexHandler {
   private @Nullable ChannelHandlerContext ctx;
   private @Nullable ScheduledFuture<?> timer;
   private boolean armed;
+  private boolean informational;
   private long deadline;
+
+  /**
+   * Adds a deadline to this channel's pipeline unless it has one: once per connection (per stream
+   * on HTTP/2), just before Reactor Netty's bridge, where requests and answers pass as HTTP
+   * objects. Called on the channel's event loop before the request is written.
+   */
+  static void install(Channel channel, long nanos) {
+    ChannelPipeline pipeline = channel.pipeline();
+    if (pipeline.context(NAME) != null) {
+      return;
+    }
+    ResponseDeadline deadline = new ResponseDeadline(nanos);
+    if (pipeline.context(NettyPipeline.ReactiveBridge) != null) {
+      pipeline.addBefore(NettyPipeline.ReactiveBridge, NAME, deadline);
+    } else {
+      pipeline.addLast(NAME, deadline);
+    }
+  }
 
   ResponseDeadline(long nanos) {
     this.nanos = nanos;
@@ -65,7 +89,11 @@ final class ResponseDeadline extends ChannelDuplexHandler {
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
     // Disarmed before passing the answer on: passing it on may hand the connection to the next
     // exchange, whose request (written in the same stack) arms the deadline afresh.
-    if (msg instanceof LastHttpContent) {
+    if (msg instanceof HttpResponse) {
+      // A 1xx answer (100 Continue, 103 Early Hints) ends, but the exchange goes on.
+      informational = ((HttpResponse) msg).status().codeClass() == HttpStatusClass.INFORMATIONAL;
+    }
+    if (msg instanceof LastHttpContent && !informational) {
       armed = false;
     }
     super.channelRead(ctx, msg);

@@ -8,7 +8,6 @@ import dev.dyntokens.TokenInfo;
 import dev.dyntokens.TokenMayExistException;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -19,10 +18,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
+import reactor.netty.Connection;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
@@ -69,6 +70,10 @@ public final class TokenApi {
   private final String userTokensUrl;
   private final Retrier retrier;
   private final Telemetry telemetry;
+
+  /** Puts a {@link ResponseDeadline} on a connection that has none yet (a new one). */
+  private final Consumer<Connection> installDeadline;
+
   private volatile boolean closed;
 
   public TokenApi(ClientSettings settings) {
@@ -112,22 +117,9 @@ public final class TokenApi {
     }
     long deadlineNanos = settings.responseTimeout.toNanos();
     HttpHeaders fixed = fixedHeaders(settings.baseUrl, staticAuthorization);
-    HttpClient configured =
-        base.headers(h -> h.set(fixed))
-            .doOnRequest(
-                (req, conn) -> {
-                  // Once per connection (per stream on HTTP/2); it then times every exchange on it.
-                  ChannelPipeline pipeline = conn.channel().pipeline();
-                  if (pipeline.context(ResponseDeadline.NAME) == null) {
-                    ResponseDeadline deadline = new ResponseDeadline(deadlineNanos);
-                    if (pipeline.context(NettyPipeline.ReactiveBridge) != null) {
-                      pipeline.addBefore(
-                          NettyPipeline.ReactiveBridge, ResponseDeadline.NAME, deadline);
-                    } else {
-                      pipeline.addLast(ResponseDeadline.NAME, deadline);
-                    }
-                  }
-                });
+    this.installDeadline =
+        connection -> ResponseDeadline.install(connection.channel(), deadlineNanos);
+    HttpClient configured = base.headers(h -> h.set(fixed));
     if (settings.wiretap) {
       WireLogger logger = new WireLogger();
       configured =
@@ -405,6 +397,8 @@ public final class TokenApi {
               .send(
                   (req, out) -> {
                     attempt.written = true;
+                    // Here, not in doOnRequest: that costs an observer per request.
+                    out.withConnection(installDeadline);
                     HttpHeaders h = req.requestHeaders();
                     if (settings.contextHeaders != null) {
                       addContextHeaders(h, req.currentContextView());

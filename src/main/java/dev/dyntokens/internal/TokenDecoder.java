@@ -125,6 +125,10 @@ final class TokenDecoder {
 
   private static Instant instant(@Nullable String value, String field, int status) {
     String text = require(value, field, status);
+    Instant fast = Instants.parse(text);
+    if (fast != null) {
+      return fast;
+    }
     try {
       return Instant.parse(text);
     } catch (DateTimeParseException e) {
