@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Prints a Markdown table from a JMH JSON result of CreateTokenBenchmark.
 
-Columns: contender, N, creations/s (+- JMH 99.9% error), bytes/creation (gc.alloc.rate.norm),
-client CPU us/creation (non-server Java threads), server CPU utilisation (cores of its 1 thread),
-ratio of throughput to rawFloor at the same N.
+Columns: contender, N, median creations/s over all measured iterations of all forks, mean with
+JMH's 99.9% error, the median's ratio to rawFloor's at the same N, bytes/creation
+(gc.alloc.rate.norm) and client CPU us/creation (non-server Java threads), each also as a ratio to
+rawFloor's, server CPU utilisation (cores of its 1 thread) and process CPU (cores).
 """
 import json
+import statistics
 import sys
 
 ORDER = ["rawFloor", "client", "clientShared", "webClient", "jdk"]
@@ -27,6 +29,7 @@ def main(path):
 
         rows[(contender, n)] = {
             "score": primary["score"],
+            "median": statistics.median(v for fork in primary["rawData"] for v in fork),
             "error": primary["scoreError"],
             "bytes": metric("gc.alloc.rate.norm"),
             "client_cpu": metric("cpu.client.ns/op"),
@@ -41,8 +44,14 @@ def main(path):
             return "n/a"
         return format(v, spec)
 
-    print("| contender | N | creations/s | error (99.9%) | bytes/creation | client CPU us/creation"
-          " | server CPU (cores) | process CPU (cores) | ratio to rawFloor |")
+    def ratio(r, floor, key):
+        if floor is None or r[key] is None or not floor[key]:
+            return None
+        return r[key] / floor[key]
+
+    print("| contender | N | median creations/s | mean ± error (99.9%) | ratio to rawFloor"
+          " | bytes/creation (× floor) | client CPU µs/creation (× floor)"
+          " | server CPU (cores) | process CPU (cores) |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     ns = sorted({n for _, n in rows})
     contenders = [c for c in ORDER if any((c, n) in rows for n in ns)]
@@ -53,12 +62,13 @@ def main(path):
             r = rows.get((c, n))
             if r is None:
                 continue
-            ratio = r["score"] / floor["score"] if floor else None
             cpu_us = r["client_cpu"] / 1000 if r["client_cpu"] is not None else None
-            print(f"| {c} | {n} | {fmt(r['score'], ',.0f')} | {fmt(r['error'], ',.0f')}"
-                  f" | {fmt(r['bytes'], ',.0f')} | {fmt(cpu_us, ',.1f')}"
-                  f" | {fmt(r['server_util'], '.2f')} | {fmt(r['process_util'], '.2f')}"
-                  f" | {fmt(ratio, '.2f')} |")
+            print(f"| {c} | {n} | {fmt(r['median'], ',.0f')}"
+                  f" | {fmt(r['score'], ',.0f')} ± {fmt(r['error'], ',.0f')}"
+                  f" | **{fmt(ratio(r, floor, 'median'), '.2f')}**"
+                  f" | {fmt(r['bytes'], ',.0f')} ({fmt(ratio(r, floor, 'bytes'), '.2f')})"
+                  f" | {fmt(cpu_us, ',.1f')} ({fmt(ratio(r, floor, 'client_cpu'), '.2f')})"
+                  f" | {fmt(r['server_util'], '.2f')} | {fmt(r['process_util'], '.2f')} |")
 
 
 if __name__ == "__main__":
