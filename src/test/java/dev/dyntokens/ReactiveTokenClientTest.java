@@ -278,4 +278,28 @@ class ReactiveTokenClientTest extends MockServerTest {
       pool.dispose();
     }
   }
+
+  @Test
+  void callerHttpClientKeepsItsOwnDefaultHeadersButNotItsUserAgent() throws Exception {
+    server.enqueue(created());
+    reactor.netty.resources.ConnectionProvider pool =
+        reactor.netty.resources.ConnectionProvider.create("caller-headers", 1);
+    reactor.netty.http.client.HttpClient shared =
+        reactor.netty.http.client.HttpClient.create(pool)
+            .headers(h -> h.set("X-Proxy-Tenant", "acme").set("User-Agent", "theirs"));
+    try (ReactiveTokenClient client = clientFor(server).httpClient(shared).build()) {
+      StepVerifier.create(client.createToken(CreateTokenRequest.of("headers")))
+          .expectNextCount(1)
+          .verifyComplete();
+    } finally {
+      pool.dispose();
+    }
+    RecordedRequest request = take();
+    assertThat(request.getHeaders().get("X-Proxy-Tenant")).isEqualTo("acme");
+    assertThat(request.getHeaders().values("User-Agent"))
+        .singleElement()
+        .asString()
+        .startsWith("dynamic-token-client/");
+    assertThat(request.getHeaders().get("Authorization")).isEqualTo("Bearer " + API_TOKEN);
+  }
 }

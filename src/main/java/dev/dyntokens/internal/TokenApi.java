@@ -8,7 +8,6 @@ import dev.dyntokens.TokenInfo;
 import dev.dyntokens.TokenMayExistException;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -116,10 +115,12 @@ public final class TokenApi {
               .runOn(ownedLoops);
     }
     long deadlineNanos = settings.responseTimeout.toNanos();
-    HttpHeaders fixed = fixedHeaders(settings.baseUrl, staticAuthorization);
     this.installDeadline =
         connection -> ResponseDeadline.install(connection.channel(), deadlineNanos);
-    HttpClient configured = base.headers(h -> h.set(fixed));
+    // Set one by one: headers a caller's own HttpClient already carries (a proxy's, a tenant's)
+    // stay; only the client's own names are replaced.
+    HttpClient configured =
+        base.headers(h -> setFixedHeaders(h, settings.baseUrl, staticAuthorization));
     if (settings.wiretap) {
       WireLogger logger = new WireLogger();
       configured =
@@ -147,15 +148,14 @@ public final class TokenApi {
    * ({@code Host} too, which Reactor Netty would otherwise format per request). Values are {@link
    * AsciiString}s, which the encoder copies as bytes.
    */
-  private static HttpHeaders fixedHeaders(String baseUrl, @Nullable String authorization) {
-    HttpHeaders h = new DefaultHttpHeaders();
+  private static void setFixedHeaders(
+      HttpHeaders h, String baseUrl, @Nullable String authorization) {
     h.set(HttpHeaderNames.HOST, AsciiString.of(hostHeader(URI.create(baseUrl))));
     h.set(HttpHeaderNames.USER_AGENT, AsciiString.of(USER_AGENT));
     h.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON);
     if (authorization != null) {
       h.set(HttpHeaderNames.AUTHORIZATION, AsciiString.of(authorization));
     }
-    return h;
   }
 
   /** {@code host[:port]}, the port left out when it is the scheme's default (RFC 9110 7.2). */
