@@ -2,7 +2,6 @@ package dev.dyntokens.internal;
 
 import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -17,14 +16,6 @@ final class Ids {
       "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
 
   private Ids() {}
-
-  /** A random (version 4) UUID. */
-  static String uuid() {
-    ThreadLocalRandom r = ThreadLocalRandom.current();
-    long msb = (r.nextLong() & ~0xF000L) | 0x4000L;
-    long lsb = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-    return new UUID(msb, lsb).toString();
-  }
 
   /**
    * A random (version 4) UUID as ASCII bytes, ready for a header: the encoder copies an {@link

@@ -99,7 +99,7 @@ final class ReconcilingCreate implements Retrier.CreateHooks {
                   new CreateTokenRequest(request.note() + marker, request.scopes());
               // Each attempt sends a different note, so it is a different request with its own
               // key: a server honouring Idempotency-Key must not replay the revoked first token.
-              return api.createAttempt(url, description, api.json().encode(marked), Ids.uuid())
+              return api.createAttempt(url, description, api.json().encode(marked), Ids.uuidAscii())
                   .doOnSubscribe(s -> attemptsInFlight.incrementAndGet())
                   .doFinally(s -> attemptsInFlight.decrementAndGet())
                   .map(token -> deliver(token, marker));

@@ -254,7 +254,8 @@ public final class TokenApi {
   }
 
   /** Sends one create with this body; each subscription is one attempt sequence's attempt. */
-  Mono<Token> createAttempt(String url, String description, byte[] body, String idempotencyKey) {
+  Mono<Token> createAttempt(
+      String url, String description, byte[] body, CharSequence idempotencyKey) {
     return exchange(HttpMethod.POST, url, description, body, idempotencyKey, this::readCreated);
   }
 

@@ -24,20 +24,7 @@ final class WireReader {
   /** {@code {"token": {...}}}. */
   static Json.CreatedBody created(JsonParser p, int status) throws IOException {
     rootObject(p, status);
-    Json.TokenBody token = null;
-    boolean seen = false;
-    String name;
-    while ((name = p.nextFieldName()) != null) {
-      if (!name.equals("token")) {
-        skipValue(p);
-        continue;
-      }
-      if (seen) {
-        throw duplicate(p, status);
-      }
-      seen = true;
-      token = p.nextToken() == JsonToken.VALUE_NULL ? null : token(p, status);
-    }
+    Json.TokenBody token = onlyField(p, status, "token", WireReader::nullableToken);
     end(p, status);
     return new Json.CreatedBody(token);
   }
@@ -45,11 +32,28 @@ final class WireReader {
   /** {@code {"tokens": [{...}, ...]}}. */
   static Json.ListBody listed(JsonParser p, int status) throws IOException {
     rootObject(p, status);
-    List<Json.@Nullable TokenBody> tokens = null;
+    List<Json.@Nullable TokenBody> tokens = onlyField(p, status, "tokens", WireReader::tokenArray);
+    end(p, status);
+    return new Json.ListBody(tokens);
+  }
+
+  /** Reads the value after a field name; the parser is on the name. */
+  @FunctionalInterface
+  private interface ValueReader<T> {
+    @Nullable T read(JsonParser p, int status) throws IOException;
+  }
+
+  /**
+   * The fields of the object the parser is in, up to its END_OBJECT: the value of {@code field}
+   * (refused if given twice), every other field skipped.
+   */
+  private static <T> @Nullable T onlyField(
+      JsonParser p, int status, String field, ValueReader<T> reader) throws IOException {
+    T value = null;
     boolean seen = false;
     String name;
     while ((name = p.nextFieldName()) != null) {
-      if (!name.equals("tokens")) {
+      if (!name.equals(field)) {
         skipValue(p);
         continue;
       }
@@ -57,21 +61,30 @@ final class WireReader {
         throw duplicate(p, status);
       }
       seen = true;
-      JsonToken t = p.nextToken();
-      if (t == JsonToken.VALUE_NULL) {
-        tokens = null;
-        continue;
-      }
-      if (t != JsonToken.START_ARRAY) {
-        throw wrongType(p, status);
-      }
-      tokens = new ArrayList<>();
-      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-        tokens.add(t == JsonToken.VALUE_NULL ? null : token(p, status));
-      }
+      value = reader.read(p, status);
     }
-    end(p, status);
-    return new Json.ListBody(tokens);
+    return value;
+  }
+
+  private static Json.@Nullable TokenBody nullableToken(JsonParser p, int status)
+      throws IOException {
+    return p.nextToken() == JsonToken.VALUE_NULL ? null : token(p, status);
+  }
+
+  private static @Nullable List<Json.@Nullable TokenBody> tokenArray(JsonParser p, int status)
+      throws IOException {
+    JsonToken t = p.nextToken();
+    if (t == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (t != JsonToken.START_ARRAY) {
+      throw wrongType(p, status);
+    }
+    List<Json.@Nullable TokenBody> tokens = new ArrayList<>();
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      tokens.add(t == JsonToken.VALUE_NULL ? null : token(p, status));
+    }
+    return tokens;
   }
 
   // Bits of the token object's known fields, for duplicate detection.
@@ -198,20 +211,7 @@ final class WireReader {
     if (t != JsonToken.START_OBJECT) {
       throw wrongType(p, status);
     }
-    String id = null;
-    boolean seen = false;
-    String name;
-    while ((name = p.nextFieldName()) != null) {
-      if (!name.equals("id")) {
-        skipValue(p);
-        continue;
-      }
-      if (seen) {
-        throw duplicate(p, status);
-      }
-      seen = true;
-      id = text(p, status);
-    }
+    String id = onlyField(p, status, "id", WireReader::text);
     return new Json.EnvironmentBody(id);
   }
 
