@@ -73,13 +73,10 @@ final class WireReader {
 
   private static @Nullable List<Json.@Nullable TokenBody> tokenArray(JsonParser p, int status)
       throws IOException {
-    JsonToken t = p.nextToken();
-    if (t == JsonToken.VALUE_NULL) {
+    if (!opens(p, status, JsonToken.START_ARRAY)) {
       return null;
     }
-    if (t != JsonToken.START_ARRAY) {
-      throw wrongType(p, status);
-    }
+    JsonToken t;
     List<Json.@Nullable TokenBody> tokens = new ArrayList<>();
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
       tokens.add(t == JsonToken.VALUE_NULL ? null : token(p, status));
@@ -169,12 +166,8 @@ final class WireReader {
   }
 
   private static Json.@Nullable CreatorBody creator(JsonParser p, int status) throws IOException {
-    JsonToken t = p.nextToken();
-    if (t == JsonToken.VALUE_NULL) {
+    if (!opens(p, status, JsonToken.START_OBJECT)) {
       return null;
-    }
-    if (t != JsonToken.START_OBJECT) {
-      throw wrongType(p, status);
     }
     String[] values = new String[5];
     int seen = 0;
@@ -204,12 +197,8 @@ final class WireReader {
 
   private static Json.@Nullable EnvironmentBody environment(JsonParser p, int status)
       throws IOException {
-    JsonToken t = p.nextToken();
-    if (t == JsonToken.VALUE_NULL) {
+    if (!opens(p, status, JsonToken.START_OBJECT)) {
       return null;
-    }
-    if (t != JsonToken.START_OBJECT) {
-      throw wrongType(p, status);
     }
     String id = onlyField(p, status, "id", WireReader::text);
     return new Json.EnvironmentBody(id);
@@ -217,13 +206,10 @@ final class WireReader {
 
   private static @Nullable List<@Nullable String> strings(JsonParser p, int status)
       throws IOException {
-    JsonToken t = p.nextToken();
-    if (t == JsonToken.VALUE_NULL) {
+    if (!opens(p, status, JsonToken.START_ARRAY)) {
       return null;
     }
-    if (t != JsonToken.START_ARRAY) {
-      throw wrongType(p, status);
-    }
+    JsonToken t;
     List<@Nullable String> out = new ArrayList<>(4);
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
       if (t == JsonToken.VALUE_STRING) {
@@ -235,6 +221,21 @@ final class WireReader {
       }
     }
     return out;
+  }
+
+  /**
+   * Moves to the next value: false if it is JSON null, true if it opens with {@code start}; any
+   * other value is refused.
+   */
+  private static boolean opens(JsonParser p, int status, JsonToken start) throws IOException {
+    JsonToken t = p.nextToken();
+    if (t == JsonToken.VALUE_NULL) {
+      return false;
+    }
+    if (t != start) {
+      throw wrongType(p, status);
+    }
+    return true;
   }
 
   /** The next value as text; null for JSON null; any other type is refused. */
