@@ -12,6 +12,8 @@ import dev.dyntokens.testing.FaultPlan;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
@@ -249,7 +251,18 @@ class SoakTest {
     final ConcurrentLinkedQueue<Delivered> deletable = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<Throwable> dropped = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<String> untypedSamples = new ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedQueue<String> blockedSamples = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<String> mayExistSamples = new ConcurrentLinkedQueue<>();
+
+    /** Counts a blocking call and keeps where it happened: the count alone cannot be fixed. */
+    void blocked(Throwable error) {
+      blocked.increment();
+      if (blockedSamples.size() < 5) {
+        StringWriter trace = new StringWriter();
+        error.printStackTrace(new PrintWriter(trace));
+        blockedSamples.add(trace.toString());
+      }
+    }
 
     void outcome(Op op, String outcome) {
       outcomes
@@ -314,7 +327,7 @@ class SoakTest {
     @Override
     protected void hookOnError(Throwable error) {
       if (hasCause(error, BlockingOperationError.class)) {
-        tally.blocked.increment();
+        tally.blocked(error);
       }
       if (!(error instanceof TokenClientException)) {
         tally.untyped.increment();
@@ -535,12 +548,13 @@ class SoakTest {
       for (String line : LogCapture.lines()) {
         if (line.contains("BlockingOperationError")) {
           r.blockedInLogs++;
+          tally.blockedSamples.add(line);
         }
       }
       r.droppedErrors = tally.dropped.size();
       for (Throwable t : tally.dropped) {
         if (hasCause(t, BlockingOperationError.class)) {
-          tally.blocked.increment();
+          tally.blocked(t);
         }
       }
       r.tally = tally;
@@ -707,7 +721,9 @@ class SoakTest {
       assertThat(sumOutcomes("")).as("outcomes counted").isEqualTo(planned);
       assertThat(t.endedTwice.sum()).as("calls that ended twice").isZero();
       assertThat(t.nextWithoutToken.sum()).as("creates completing without one token").isZero();
-      assertThat(t.blocked.sum() + blockedInLogs).as("blocked threads (BlockHound)").isZero();
+      assertThat(t.blocked.sum() + blockedInLogs)
+          .as("blocked threads (BlockHound):%n%s", String.join("\n", t.blockedSamples))
+          .isZero();
       assertThat(leaks).as("Netty leak reports").isEmpty();
       assertThat(poolActive).as("pooled connections still acquired").isZero();
       assertThat(stats.inFlight()).as("requests still in flight at the fake").isZero();
@@ -764,6 +780,10 @@ class SoakTest {
           leaks.size(),
           heapDelta / 1048576.0,
           droppedErrors);
+      tally.dropped.stream()
+          .limit(3)
+          .forEach(t -> System.out.println("  dropped by Reactor: " + t));
+      tally.blockedSamples.forEach(s -> System.out.println("  blocking call: " + s));
     }
   }
 
