@@ -67,13 +67,27 @@ public final class TokenScope {
           "scope value must be 1 to " + MAX_LENGTH + " characters but was " + value.length());
     }
     for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c <= ' ' || c == 0x7f || Character.isWhitespace(c)) {
+      if (isInvisible(value.charAt(i))) {
         throw new IllegalArgumentException(
-            "scope value must not contain whitespace or control characters (index " + i + ")");
+            "scope value must not contain whitespace, control or invisible characters (index "
+                + i
+                + ")");
       }
     }
     return new TokenScope(value);
+  }
+
+  /**
+   * Characters that make two scopes look alike in a log or a form: C0/C1 controls (including
+   * U+0085), every kind of space (including the non-breaking ones {@link Character#isWhitespace}
+   * leaves out) and format characters such as U+200B zero-width space or U+FEFF.
+   */
+  private static boolean isInvisible(char c) {
+    return c <= ' '
+        || Character.isISOControl(c)
+        || Character.isWhitespace(c)
+        || Character.isSpaceChar(c)
+        || Character.getType(c) == Character.FORMAT;
   }
 
   /** The scopes this version of the client knows, in the order of the API's documentation. */

@@ -60,6 +60,24 @@ class InputValidationTest {
   }
 
   @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "a\u0085b",
+        "a\u00a0b",
+        "a\u2007b",
+        "a\u202fb",
+        "a\u200bb",
+        "a\u200db",
+        "\ufeffa",
+        "a\u0000"
+      })
+  void tokenScopeRefusesCharactersThatHideInALog(String value) {
+    assertThatThrownBy(() -> TokenScope.of(value))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("index " + (value.charAt(0) == '\ufeff' ? 0 : 1));
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"", "../admin", "a/b", "a?b=c", "a#b", "%2e%2e", "a b", "ü"})
   void idsThatCouldChangeThePathAreRefused(String id) {
     assertThatThrownBy(() -> client.deleteToken(id))
