@@ -14,6 +14,8 @@ import mockwebserver3.SocketEffect;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
@@ -147,6 +149,32 @@ class TransportFailureTest {
           .expectError(ResponseTimeoutException.class)
           .verify(Duration.ofSeconds(5));
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {100, 102, 103})
+  void informationalAnswersBeforeTheAnswerAreSkipped(int code) throws Exception {
+    // A 1xx is not the answer: taking a 103 Early Hints for it would fail a create the server
+    // goes on to complete, leaving a live token whose secret nobody holds.
+    MockResponse hint = new MockResponse.Builder().code(code).addHeader("Link", "</x>").build();
+    server.enqueue(created().newBuilder().addInformationalResponse(hint).build());
+    server.enqueue(
+        Fixtures.json(200, Fixtures.LIST_BODY).newBuilder().addInformationalResponse(hint).build());
+    server.enqueue(created());
+    try (ReactiveTokenClient client = clientFor(server).build()) {
+      StepVerifier.create(client.createToken(CreateTokenRequest.of("x")))
+          .assertNext(t -> assertThat(t.id()).isEqualTo(Fixtures.TOKEN_ID))
+          .verifyComplete();
+      StepVerifier.create(client.listTokens().count()).expectNext(2L).verifyComplete();
+      // The connection is still in step: the next exchange on it gets its own answer.
+      StepVerifier.create(client.createToken(CreateTokenRequest.of("y")))
+          .expectNextCount(1)
+          .verifyComplete();
+    }
+    assertThat(server.getRequestCount()).isEqualTo(3);
+    server.takeRequest();
+    assertThat(server.takeRequest().getConnectionIndex()).isZero();
+    assertThat(server.takeRequest().getConnectionIndex()).isZero();
   }
 
   @Test

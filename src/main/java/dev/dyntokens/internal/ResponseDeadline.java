@@ -38,9 +38,10 @@ final class ResponseDeadline extends ChannelDuplexHandler {
   private long deadline;
 
   /**
-   * Adds a deadline to this channel's pipeline unless it has one: once per connection (per stream
-   * on HTTP/2), just before Reactor Netty's bridge, where requests and answers pass as HTTP
-   * objects. Called on the channel's event loop before the request is written.
+   * Adds a deadline, and {@link InterimAnswers} before it, to this channel's pipeline unless it has
+   * them: once per connection (per stream on HTTP/2), just before Reactor Netty's bridge, where
+   * requests and answers pass as HTTP objects. Called on the channel's event loop before the
+   * request is written.
    */
   static void install(Channel channel, long nanos) {
     ChannelPipeline pipeline = channel.pipeline();
@@ -53,6 +54,7 @@ final class ResponseDeadline extends ChannelDuplexHandler {
     } else {
       pipeline.addLast(NAME, deadline);
     }
+    pipeline.addBefore(NAME, InterimAnswers.NAME, new InterimAnswers());
   }
 
   ResponseDeadline(long nanos) {
@@ -90,7 +92,7 @@ final class ResponseDeadline extends ChannelDuplexHandler {
     // Disarmed before passing the answer on: passing it on may hand the connection to the next
     // exchange, whose request (written in the same stack) arms the deadline afresh.
     if (msg instanceof HttpResponse) {
-      // A 1xx answer (100 Continue, 103 Early Hints) ends, but the exchange goes on.
+      // A 100 Continue ends, but the exchange goes on (InterimAnswers drops the other 1xx).
       informational = ((HttpResponse) msg).status().codeClass() == HttpStatusClass.INFORMATIONAL;
     }
     if (msg instanceof LastHttpContent && !informational) {
