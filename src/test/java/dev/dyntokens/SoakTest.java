@@ -377,6 +377,9 @@ class SoakTest {
 
   static String describe(Throwable error) {
     StringBuilder out = new StringBuilder(error.toString());
+    for (Throwable c = error.getCause(); c != null; c = c.getCause()) {
+      out.append("\n    caused by ").append(c);
+    }
     for (Throwable s : error.getSuppressed()) {
       out.append("\n    suppressed ").append(s);
     }
@@ -784,6 +787,9 @@ class SoakTest {
           .limit(3)
           .forEach(t -> System.out.println("  dropped by Reactor: " + t));
       tally.blockedSamples.forEach(s -> System.out.println("  blocking call: " + s));
+      tally.mayExistSamples.stream()
+          .limit(3)
+          .forEach(s -> System.out.println("  reported ambiguous: " + s));
     }
   }
 

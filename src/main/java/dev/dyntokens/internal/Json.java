@@ -47,6 +47,20 @@ final class Json {
     mapper.getFactory().setStreamReadConstraints(limits);
     mapper.configure(JsonParser.Feature.STRICT_DUPLICATE_DETECTION, true);
     this.treeReader = mapper.reader();
+    warmUp(treeReader);
+  }
+
+  /**
+   * Jackson resolves the tree deserializer on first use under a lock ({@code DeserializerCache});
+   * two event loops reading their first error body at once would park on it. Resolved here, on the
+   * thread building the client, it is cached for the mapper's life.
+   */
+  private static void warmUp(ObjectReader reader) {
+    try {
+      reader.readTree("{}");
+    } catch (IOException e) {
+      throw new IllegalStateException("the ObjectMapper cannot read a JSON tree", e);
+    }
   }
 
   // ---- wire shapes, read by WireReader ----

@@ -31,9 +31,22 @@ final class Validator {
           "environment.events.write",
           "environment.balances.read");
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER = warmedUp(new ObjectMapper());
 
   private Validator() {}
+
+  /**
+   * Jackson resolves the tree deserializer on first use under a lock; resolved here, once, no two
+   * event loops parsing their first request at once park on it.
+   */
+  private static ObjectMapper warmedUp(ObjectMapper mapper) {
+    try {
+      mapper.readTree("{}");
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    return mapper;
+  }
 
   /** A checked create request, or the error answer. */
   record Parsed(String note, List<String> scopes, @Nullable Answer error) {
