@@ -1,9 +1,7 @@
 package dev.dyntokens.internal;
 
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -13,7 +11,6 @@ import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
-import reactor.netty.NettyPipeline;
 
 /**
  * Bounds each exchange on a connection from the request being written to the last byte of the
@@ -36,26 +33,6 @@ final class ResponseDeadline extends ChannelDuplexHandler {
   private boolean armed;
   private boolean informational;
   private long deadline;
-
-  /**
-   * Adds a deadline, and {@link InterimAnswers} before it, to this channel's pipeline unless it has
-   * them: once per connection (per stream on HTTP/2), just before Reactor Netty's bridge, where
-   * requests and answers pass as HTTP objects. Called on the channel's event loop before the
-   * request is written.
-   */
-  static void install(Channel channel, long nanos) {
-    ChannelPipeline pipeline = channel.pipeline();
-    if (pipeline.context(NAME) != null) {
-      return;
-    }
-    ResponseDeadline deadline = new ResponseDeadline(nanos);
-    if (pipeline.context(NettyPipeline.ReactiveBridge) != null) {
-      pipeline.addBefore(NettyPipeline.ReactiveBridge, NAME, deadline);
-    } else {
-      pipeline.addLast(NAME, deadline);
-    }
-    pipeline.addBefore(NAME, InterimAnswers.NAME, new InterimAnswers());
-  }
 
   ResponseDeadline(long nanos) {
     this.nanos = nanos;

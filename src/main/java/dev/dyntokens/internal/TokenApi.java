@@ -70,8 +70,8 @@ public final class TokenApi {
   private final Retrier retrier;
   private final Telemetry telemetry;
 
-  /** Puts a {@link ResponseDeadline} on a connection that has none yet (a new one). */
-  private final Consumer<Connection> installDeadline;
+  /** {@link ClientSettings#responseTimeout} in nanoseconds, for each connection's deadline. */
+  private final long deadlineNanos;
 
   private volatile boolean closed;
 
@@ -114,9 +114,7 @@ public final class TokenApi {
           withConnectTimeout(HttpClient.create(ownedProvider), settings.connectTimeout)
               .runOn(ownedLoops);
     }
-    long deadlineNanos = settings.responseTimeout.toNanos();
-    this.installDeadline =
-        connection -> ResponseDeadline.install(connection.channel(), deadlineNanos);
+    this.deadlineNanos = settings.responseTimeout.toNanos();
     // Set one by one: headers a caller's own HttpClient already carries (a proxy's, a tenant's)
     // stay; only the client's own names are replaced.
     HttpClient configured =
@@ -311,9 +309,36 @@ public final class TokenApi {
     Mono<T> read(HttpClientResponse response, ByteBufFlux body, String description);
   }
 
-  /** What an attempt knows about itself when it fails. */
-  private static final class Attempt {
+  /**
+   * One attempt's hold on its connection: whether its request was handed over, and which exchange
+   * on which connection it is, so a cancel can abandon exactly that exchange ({@link
+   * ExchangeGuard}).
+   */
+  private static final class Attempt implements Consumer<Connection> {
+    private final long deadlineNanos;
     volatile boolean written;
+    private int exchange;
+    private volatile @Nullable ExchangeGuard guard;
+
+    Attempt(long deadlineNanos) {
+      this.deadlineNanos = deadlineNanos;
+    }
+
+    /** On the connection's event loop, before the request is written. */
+    @Override
+    public void accept(Connection connection) {
+      ExchangeGuard g = ExchangeGuard.install(connection.channel(), deadlineNanos);
+      exchange = g.nextExchange();
+      guard = g;
+    }
+
+    /** The caller cancelled: its connection must not carry another request until it is clean. */
+    void abandon() {
+      ExchangeGuard g = guard;
+      if (g != null) {
+        g.abandon(exchange);
+      }
+    }
   }
 
   private <T> Mono<T> exchange(
@@ -392,14 +417,14 @@ public final class TokenApi {
           if (closed) {
             return Mono.error(new TokenClientException(description + " failed: client is closed"));
           }
-          Attempt attempt = new Attempt();
+          Attempt attempt = new Attempt(deadlineNanos);
           return http.request(method)
               .uri(url)
               .send(
                   (req, out) -> {
                     attempt.written = true;
                     // Here, not in doOnRequest: that costs an observer per request.
-                    out.withConnection(installDeadline);
+                    out.withConnection(attempt);
                     HttpHeaders h = req.requestHeaders();
                     if (settings.contextHeaders != null) {
                       addContextHeaders(h, req.currentContextView());
@@ -419,6 +444,7 @@ public final class TokenApi {
                   })
               .response((response, in) -> reader.read(response, in, description))
               .singleOrEmpty()
+              .doOnCancel(attempt::abandon)
               .onErrorMap(
                   e -> !(e instanceof TokenClientException),
                   e -> TransportErrors.map(e, attempt.written, description, settings));

@@ -32,6 +32,10 @@ final class TransportErrors {
       return (TokenClientException) error;
     }
     String type = error.getClass().getSimpleName();
+    if (error instanceof StaleConnectionException) {
+      return new ConnectionClosedException(
+          request + " failed before it was sent: " + error.getMessage(), error, false);
+    }
     if (error instanceof ReadTimeoutException) {
       return new ResponseTimeoutException(
           request
