@@ -45,7 +45,8 @@ public record Token(
 
   /** This token as the list endpoints describe it, without the secret. */
   public TokenInfo info() {
-    return new TokenInfo(id, checksum, createdBy, createdAt, note, projectEnvironmentId, scopes);
+    return new TokenInfo(
+        id, checksum, createdBy, createdAt, active, note, projectEnvironmentId, scopes);
   }
 
   /** Never contains {@link #rawToken()}: the secret is shown as {@code dyn_…} and its checksum. */

@@ -13,6 +13,8 @@ import org.jspecify.annotations.Nullable;
  * @param checksum the last 6 characters of the token's secret
  * @param createdBy the user who created the token
  * @param createdAt when the token was created
+ * @param active whether the token can be used, or null if the API did not say (the list endpoints
+ *     do not, today)
  * @param note the token's note, if any
  * @param projectEnvironmentId the environment the token belongs to, if any
  * @param scopes the scopes granted to the token, empty if none were listed
@@ -22,6 +24,7 @@ public record TokenInfo(
     String checksum,
     TokenCreator createdBy,
     Instant createdAt,
+    @Nullable Boolean active,
     @Nullable String note,
     @Nullable String projectEnvironmentId,
     List<TokenScope> scopes) {

@@ -114,6 +114,7 @@ class ReactiveTokenClientTest extends MockServerTest {
               assertThat(info.checksum()).isEqualTo("4n3LFC");
               assertThat(info.createdBy().id()).isEqualTo("u1");
               assertThat(info.note()).isEqualTo("a");
+              assertThat(info.active()).as("the list endpoints do not say").isNull();
               assertThat(info.scopes())
                   .containsExactly(
                       TokenScope.ENVIRONMENT_USERS_READ, TokenScope.of("future.scope"));
@@ -133,6 +134,15 @@ class ReactiveTokenClientTest extends MockServerTest {
     assertThat(request.getTarget()).isEqualTo("/api/v0/user/tokens");
     assertThat(request.getHeaders().get("Authorization")).isEqualTo("Bearer " + API_TOKEN);
     assertThat(request.getBodySize()).isZero();
+  }
+
+  @Test
+  void listedTokenCarriesActiveWhenTheApiStartsSendingIt() {
+    server.enqueue(json(200, Fixtures.LIST_BODY.replace("\"note\":\"a\"", "\"active\":false")));
+
+    StepVerifier.create(client.listTokens().next())
+        .assertNext(info -> assertThat(info.active()).isFalse())
+        .verifyComplete();
   }
 
   @Test

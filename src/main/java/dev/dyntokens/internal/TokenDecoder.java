@@ -71,6 +71,7 @@ final class TokenDecoder {
               require(t.checksum(), at + ".checksum", status),
               creator(t.createdBy(), at + ".createdBy", status),
               instant(t.createdAt(), at + ".createdAt", status),
+              t.active(),
               t.note(),
               environmentId(t),
               scopes(t.scopes(), at + ".scopes", status)));
