@@ -49,7 +49,8 @@ class CancellationIsolationTest {
       api.closeLater().block(Duration.ofSeconds(10));
     }
     long cancelled = outcomes.getOrDefault("cancelled", new LongAdder()).sum();
-    assertThat(cancelled).as("calls cancelled before they ended").isGreaterThan(100);
+    // About 300 cancels are scheduled; 170-190 land before their call ends on a 2-core machine.
+    assertThat(cancelled).as("calls cancelled before they ended").isGreaterThan(50);
     assertThat(outcomes.keySet())
         .as("outcomes of %,d creates, %,d cancelled: %s", CALLS, cancelled, outcomes)
         .containsOnly("ok", "cancelled");
