@@ -22,7 +22,7 @@ import reactor.netty.NettyPipeline;
  * milliseconds later on behalf of the cancelled exchange, by which time another call may have
  * written its request on it. That call then fails with "connection closed after the request was
  * written": for a create, an ambiguous failure that may leave a token nobody holds. Measured with
- * the fake API, 5% of 4,000 creates cancelled at random broke 5-40 other, uncancelled creates.
+ * the fake API, 5% of 4,000 creates cancelled at random broke 5-38 other, uncancelled creates.
  *
  * <p>So each request written here is numbered; a cancelled attempt {@linkplain #abandon abandons}
  * its number, and if that exchange is still open its connection is closed at once, on its event

@@ -4,7 +4,7 @@ import java.io.IOException;
 
 /**
  * A request was refused before any byte of it went out, because its connection still waits for the
- * answer to an earlier, abandoned exchange (see {@link ResponseDeadline}). Safe to retry on another
+ * answer to an earlier, abandoned exchange (see {@link ExchangeGuard}). Safe to retry on another
  * connection: the server never saw this request.
  */
 final class StaleConnectionException extends IOException {

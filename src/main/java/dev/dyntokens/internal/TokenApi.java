@@ -332,7 +332,7 @@ public final class TokenApi {
       guard = g;
     }
 
-    /** The caller cancelled: its connection must not carry another request until it is clean. */
+    /** The caller cancelled: its exchange is abandoned, and its connection closed if still busy. */
     void abandon() {
       ExchangeGuard g = guard;
       if (g != null) {
