@@ -14,15 +14,16 @@ import org.jspecify.annotations.Nullable;
 import reactor.netty.NettyPipeline;
 
 /**
- * Keeps a pooled connection from carrying a request while an abandoned exchange's answer may still
- * arrive on it.
+ * Follows the exchanges on one connection (a request written, its answer's last part read) and acts
+ * on them: it times each with the connection's {@link ResponseDeadline}, and keeps a pooled
+ * connection from carrying a request while an abandoned exchange's answer may still arrive on it.
  *
  * <p>When a caller cancels after its request was written, Reactor Netty (1.3.7) keeps the
  * connection, reads the late answer, puts the connection back in the pool, and closes it some
  * milliseconds later on behalf of the cancelled exchange, by which time another call may have
  * written its request on it. That call then fails with "connection closed after the request was
- * written": for a create, an ambiguous failure that may leave a token nobody holds. Measured with
- * the fake API, 5% of 4,000 creates cancelled at random broke 5-38 other, uncancelled creates.
+ * written": for a create, an ambiguous failure that may leave a token nobody holds ({@code
+ * CancellationIsolationTest} fails that way without {@link #abandon}: 8-9 of about 2,810 creates).
  *
  * <p>So each request written here is numbered; a cancelled attempt {@linkplain #abandon abandons}
  * its number, and if that exchange is still open its connection is closed at once, on its event
@@ -34,6 +35,7 @@ import reactor.netty.NettyPipeline;
 final class ExchangeGuard extends ChannelDuplexHandler {
   static final String NAME = "dyntokens.exchangeGuard";
 
+  private final ResponseDeadline deadline;
   private @Nullable ChannelHandlerContext ctx;
 
   /** The number of the request last written here; event loop only. */
@@ -51,8 +53,8 @@ final class ExchangeGuard extends ChannelDuplexHandler {
   /**
    * Adds the connection's handlers unless it has them: once per connection (per stream on HTTP/2),
    * just before Reactor Netty's bridge, where requests and answers pass as HTTP objects. Called on
-   * the channel's event loop before a request is written. Inbound order: interim answers dropped,
-   * then the deadline, then this guard.
+   * the channel's event loop before a request is written. Interim answers are dropped before they
+   * reach the guard.
    */
   static ExchangeGuard install(Channel channel, long deadlineNanos) {
     ChannelPipeline pipeline = channel.pipeline();
@@ -60,15 +62,18 @@ final class ExchangeGuard extends ChannelDuplexHandler {
     if (existing != null) {
       return existing;
     }
-    ExchangeGuard guard = new ExchangeGuard();
+    ExchangeGuard guard = new ExchangeGuard(deadlineNanos);
     if (pipeline.context(NettyPipeline.ReactiveBridge) != null) {
       pipeline.addBefore(NettyPipeline.ReactiveBridge, NAME, guard);
     } else {
       pipeline.addLast(NAME, guard);
     }
-    pipeline.addBefore(NAME, ResponseDeadline.NAME, new ResponseDeadline(deadlineNanos));
-    pipeline.addBefore(ResponseDeadline.NAME, InterimAnswers.NAME, new InterimAnswers());
+    pipeline.addBefore(NAME, InterimAnswers.NAME, new InterimAnswers());
     return guard;
+  }
+
+  private ExchangeGuard(long deadlineNanos) {
+    this.deadline = new ResponseDeadline(deadlineNanos);
   }
 
   /** The number the next request written here will carry. Event loop only, before the write. */
@@ -88,14 +93,31 @@ final class ExchangeGuard extends ChannelDuplexHandler {
   private void closeIfOpen(int number) {
     ChannelHandlerContext c = ctx;
     if (open && exchange == number && c != null) {
-      open = false;
+      end();
       c.close();
     }
+  }
+
+  /** The exchange is over: answered, abandoned or refused. */
+  private void end() {
+    open = false;
+    deadline.stop();
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    deadline.cancel();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    deadline.cancel();
+    super.channelInactive(ctx);
   }
 
   @Override
@@ -107,6 +129,7 @@ final class ExchangeGuard extends ChannelDuplexHandler {
       } else {
         exchange++;
         open = true;
+        deadline.start(ctx);
       }
     }
     if (refusing) {
@@ -123,8 +146,11 @@ final class ExchangeGuard extends ChannelDuplexHandler {
     if (msg instanceof HttpResponse response) {
       informational = response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
     }
+    // A 100 Continue ends, but the exchange goes on (InterimAnswers drops the other 1xx). The
+    // exchange ends before the answer is passed on: passing it on may hand the connection to the
+    // next call, whose request (written in the same stack) starts a new one.
     if (msg instanceof LastHttpContent && !informational && open) {
-      open = false;
+      end();
       if (abandoned == exchange) {
         // The answer nobody waits for: closed here, before passing it on could hand the
         // connection to the next call in the same stack.

@@ -314,7 +314,7 @@ public final class TokenApi {
    * on which connection it is, so a cancel can abandon exactly that exchange ({@link
    * ExchangeGuard}).
    */
-  private static final class Attempt implements Consumer<Connection> {
+  private static final class Attempt implements Consumer<Connection>, Runnable {
     private final long deadlineNanos;
     volatile boolean written;
     private int exchange;
@@ -332,8 +332,13 @@ public final class TokenApi {
       guard = g;
     }
 
-    /** The caller cancelled: its exchange is abandoned, and its connection closed if still busy. */
-    void abandon() {
+    /**
+     * The caller cancelled: its exchange is abandoned, and its connection closed if still busy. A
+     * {@code Runnable} so {@code doOnCancel} takes the attempt itself, not one more object per
+     * call.
+     */
+    @Override
+    public void run() {
       ExchangeGuard g = guard;
       if (g != null) {
         g.abandon(exchange);
@@ -444,7 +449,7 @@ public final class TokenApi {
                   })
               .response((response, in) -> reader.read(response, in, description))
               .singleOrEmpty()
-              .doOnCancel(attempt::abandon)
+              .doOnCancel(attempt)
               .onErrorMap(
                   e -> !(e instanceof TokenClientException),
                   e -> TransportErrors.map(e, attempt.written, description, settings));

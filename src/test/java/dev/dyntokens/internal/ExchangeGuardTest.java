@@ -33,7 +33,7 @@ class ExchangeGuardTest {
   void installsOncePerConnection() {
     assertThat(ExchangeGuard.install(channel, 1)).isSameAs(guard);
     assertThat(channel.pipeline().names())
-        .containsSubsequence(InterimAnswers.NAME, ResponseDeadline.NAME, ExchangeGuard.NAME);
+        .containsSubsequence(InterimAnswers.NAME, ExchangeGuard.NAME);
   }
 
   @Test
