@@ -3,9 +3,8 @@ package dev.dyntokens;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dyntokens.internal.ClientSettings;
-import dev.dyntokens.internal.PathIds;
-import dev.dyntokens.internal.TokenApi;
+import dev.dyntokens.internal.ClientConfig;
+import dev.dyntokens.internal.TokenEngine;
 import java.time.Duration;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -39,9 +38,9 @@ import reactor.netty.http.client.HttpClient;
  * HttpClient} the caller passed in.
  */
 public final class ReactiveTokenClient implements AutoCloseable {
-  private final TokenApi api;
+  private final TokenEngine api;
 
-  private ReactiveTokenClient(TokenApi api) {
+  private ReactiveTokenClient(TokenEngine api) {
     this.api = api;
   }
 
@@ -57,7 +56,7 @@ public final class ReactiveTokenClient implements AutoCloseable {
 
   /** Creates an environment API token ({@code POST /environments/{environmentId}/tokens}). */
   public Mono<Token> createEnvironmentToken(String environmentId, CreateTokenRequest request) {
-    PathIds.check(environmentId, "environmentId");
+    requireNonNull(environmentId, "environmentId == null");
     requireNonNull(request, "request == null");
     return api.createToken(environmentId, request);
   }
@@ -69,20 +68,20 @@ public final class ReactiveTokenClient implements AutoCloseable {
 
   /** Lists an environment's API tokens ({@code GET /environments/{environmentId}/tokens}). */
   public Flux<TokenInfo> listEnvironmentTokens(String environmentId) {
-    PathIds.check(environmentId, "environmentId");
+    requireNonNull(environmentId, "environmentId == null");
     return api.listTokens(environmentId);
   }
 
   /** Deletes a user API token ({@code DELETE /user/tokens/{tokenId}}). */
   public Mono<Void> deleteToken(String tokenId) {
-    PathIds.check(tokenId, "tokenId");
+    requireNonNull(tokenId, "tokenId == null");
     return api.deleteToken(null, tokenId);
   }
 
   /** Deletes an environment token ({@code DELETE /environments/{environmentId}/tokens/{id}}). */
   public Mono<Void> deleteEnvironmentToken(String environmentId, String tokenId) {
-    PathIds.check(environmentId, "environmentId");
-    PathIds.check(tokenId, "tokenId");
+    requireNonNull(environmentId, "environmentId == null");
+    requireNonNull(tokenId, "tokenId == null");
     return api.deleteToken(environmentId, tokenId);
   }
 
@@ -92,13 +91,22 @@ public final class ReactiveTokenClient implements AutoCloseable {
   }
 
   /**
-   * Releases the event loops and connection pool this client created; a caller's {@link HttpClient}
-   * is left alone. Does not wait for their threads to stop. Calls made after closing fail.
-   * Idempotent.
+   * Stops the client's background clean-ups (see {@link RetryPolicy.Builder#reconcileCreates}) and
+   * releases the event loops and connection pool this client created; a caller's {@link HttpClient}
+   * is left alone. Does not wait for their threads to stop ({@link #closeLater()} does). Calls made
+   * after closing fail. Idempotent.
    */
   @Override
   public void close() {
-    api.close();
+    api.closeLater().subscribe();
+  }
+
+  /**
+   * Closes the client as {@link #close()} does, without blocking: the Mono completes when the
+   * resources the client created are released. Lazy: nothing happens until subscription.
+   */
+  public Mono<Void> closeLater() {
+    return api.closeLater();
   }
 
   /** Never shows the API token. */
@@ -109,7 +117,7 @@ public final class ReactiveTokenClient implements AutoCloseable {
 
   /** Configures a {@link ReactiveTokenClient}. Every setter checks its argument at once. */
   public static final class Builder {
-    private final ClientSettings.Builder settings = ClientSettings.builder();
+    private final ClientConfig.Builder settings = ClientConfig.builder();
 
     private Builder() {}
 
@@ -209,26 +217,12 @@ public final class ReactiveTokenClient implements AutoCloseable {
     }
 
     /**
-     * Records Micrometer meters for every call: a {@code dynamic.tokens.calls} timer (tags
-     * operation, target, outcome, status_class, exception), {@code dynamic.tokens.retries} by
-     * reason, {@code dynamic.tokens.retry.budget.refused}, {@code dynamic.tokens.throttle.waits},
-     * and {@code dynamic.tokens.pool.*} gauges of the client's own pool. Tags are low-cardinality:
-     * never an id, a note or a secret. Micrometer is an optional dependency.
+     * Where the client reports its calls, attempts, retries and pacing, for meters and traces.
+     * Default {@link ClientTelemetry#NONE}. For Micrometer: {@code
+     * dev.dyntokens.micrometer.MicrometerTelemetry}.
      */
-    public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry meterRegistry) {
-      settings.meterRegistry(requireNonNull(meterRegistry, "meterRegistry == null"));
-      return this;
-    }
-
-    /**
-     * Observes each logical call ({@code dynamic.tokens.call}) with a child observation per attempt
-     * ({@code dynamic.tokens.attempt}), so a trace shows retries. The parent is the observation in
-     * the subscriber's Reactor context, if any.
-     */
-    public Builder observationRegistry(
-        io.micrometer.observation.ObservationRegistry observationRegistry) {
-      settings.observationRegistry(
-          requireNonNull(observationRegistry, "observationRegistry == null"));
+    public Builder telemetry(ClientTelemetry telemetry) {
+      settings.telemetry(requireNonNull(telemetry, "telemetry == null"));
       return this;
     }
 
@@ -250,7 +244,7 @@ public final class ReactiveTokenClient implements AutoCloseable {
      * @throws IllegalStateException if no API token or provider was set
      */
     public ReactiveTokenClient build() {
-      return new ReactiveTokenClient(new TokenApi(settings.build()));
+      return new ReactiveTokenClient(new TokenEngine(settings.build()));
     }
   }
 }

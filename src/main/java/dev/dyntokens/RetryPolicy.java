@@ -26,9 +26,10 @@ import java.time.Duration;
  * random time in {@code [0, min(maxBackoff, initialBackoff * 2^(n-1))]}. After a 429 or 503 with
  * {@code Retry-After} the wait is at least what the server asked; after a 429 without one, at least
  * {@link Builder#throttledBackoff(Duration)}. All attempts and waits of one call share {@link
- * Builder#deadline(Duration)}: no attempt starts that could not finish before it, and a {@code
- * Retry-After} beyond it, or beyond {@link Builder#maxRetryAfter(Duration)}, surfaces the {@link
- * RateLimitedException} at once.
+ * Builder#deadline(Duration)}: no attempt outlives it, no retry starts whose wait would pass it,
+ * and a {@code Retry-After} beyond it, or beyond {@link Builder#maxRetryAfter(Duration)}, surfaces
+ * the {@link RateLimitedException} at once. A {@code Retry-After} of 0, a date in the past, or one
+ * below the throttled floor is treated as absent, so throttled callers do not all return at once.
  *
  * <p>Retries of one client draw on a shared budget (Finagle's: retries may add 20% of the calls of
  * the last 10 seconds, plus 10 a second), so that an outage does not turn every call into {@code
@@ -227,7 +228,12 @@ public final class RetryPolicy {
       return this;
     }
 
-    /** Bound on one whole call, attempts and waits together, up to 1 hour. Default 30 s. */
+    /**
+     * Bound on one whole call from subscription, up to 1 hour: waiting for the API token, a
+     * connection and the client's own pacing, every attempt and backoff, and in reconcile mode
+     * every list and delete made to clean up. A call that runs out fails with {@link
+     * DeadlineExceededException}. Default 30 s.
+     */
     public Builder deadline(Duration deadline) {
       this.deadline = check(deadline, "deadline", Duration.ofHours(1));
       return this;
@@ -237,9 +243,12 @@ public final class RetryPolicy {
      * Makes ambiguous creates safe to retry. Each create's note gets a short marker (a space and 13
      * characters, so the note itself may use at most 86 of its 100 characters); after a create
      * whose outcome is unknown, the client lists the tokens, revokes the one this call made (found
-     * by its marker) and tries again. Every token the server made for a call is then either
-     * returned to the caller or revoked. Costs a list and a delete per ambiguous failure. Default
-     * off.
+     * by its marker) and tries again, all within the call's deadline. Every token the server made
+     * for a call is delivered to the caller, revoked, or reported with a {@link
+     * TokenMayExistException} on the call's failure; a token that arrives too late to deliver is
+     * revoked by its id, and an attempt whose outcome stayed unknown is looked for again in the
+     * background (2, 12 and 42 s after the call) until the client is closed. Costs a list and a
+     * delete per ambiguous failure. Default off.
      */
     public Builder reconcileCreates(boolean reconcileCreates) {
       this.reconcileCreates = reconcileCreates;

@@ -19,8 +19,10 @@ import java.util.Optional;
  *     .orElse(Mono.error(e)));
  * }</pre>
  *
- * <p>With {@link RetryPolicy.Builder#reconcileCreates(boolean)} on, the client does this itself and
- * this exception is not attached.
+ * <p>With {@link RetryPolicy.Builder#reconcileCreates(boolean)} on, the client does this itself:
+ * this exception is attached only when the call ended before it could find every token its attempts
+ * may have made (the deadline, a failed clean-up), and the client keeps looking for them in the
+ * background until it is closed.
  */
 public final class TokenMayExistException extends TokenClientException {
   private static final long serialVersionUID = 1L;

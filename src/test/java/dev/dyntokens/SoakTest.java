@@ -2,6 +2,7 @@ package dev.dyntokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dyntokens.micrometer.MicrometerTelemetry;
 import dev.dyntokens.support.LogCapture;
 import dev.dyntokens.support.NettyLeakAndBlockingCheck;
 import dev.dyntokens.testing.FakeApiStats;
@@ -496,7 +497,7 @@ class SoakTest {
             .retryPolicy(policy)
             .responseTimeout(RESPONSE_TIMEOUT)
             .connectTimeout(Duration.ofSeconds(2))
-            .meterRegistry(meters)
+            .telemetry(MicrometerTelemetry.of(meters))
             .build();
     Result r = new Result(name, policy.reconcileCreates(), chaos, plan.calls());
     Hooks.onErrorDropped(tally.dropped::add);

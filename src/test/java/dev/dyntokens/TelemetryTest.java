@@ -4,6 +4,7 @@ import static dev.dyntokens.Fixtures.created;
 import static dev.dyntokens.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dyntokens.micrometer.MicrometerTelemetry;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -38,8 +39,11 @@ class TelemetryTest {
                     .maxBackoff(Duration.ofMillis(2))
                     .throttledBackoff(Duration.ofMillis(2))
                     .build())
-            .meterRegistry(meters)
-            .observationRegistry(observations)
+            .telemetry(
+                MicrometerTelemetry.builder()
+                    .meterRegistry(meters)
+                    .observationRegistry(observations)
+                    .build())
             .contextHeaders(
                 ctx ->
                     Map.of(

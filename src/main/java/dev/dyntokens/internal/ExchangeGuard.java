@@ -18,12 +18,12 @@ import reactor.netty.NettyPipeline;
  * on them: it times each with the connection's {@link ResponseDeadline}, and keeps a pooled
  * connection from carrying a request while an abandoned exchange's answer may still arrive on it.
  *
- * <p>When a caller cancels after its request was written, Reactor Netty (1.3.7) keeps the
- * connection, reads the late answer, puts the connection back in the pool, and closes it some
- * milliseconds later on behalf of the cancelled exchange, by which time another call may have
- * written its request on it. That call then fails with "connection closed after the request was
- * written": for a create, an ambiguous failure that may leave a token nobody holds ({@code
- * CancellationIsolationTest} fails that way without {@link #abandon}: 8-9 of about 2,810 creates).
+ * <p>When a caller cancels after its request was written, Reactor Netty keeps the connection, reads
+ * the late answer, puts the connection back in the pool, and closes it some milliseconds later on
+ * behalf of the cancelled exchange, by which time another call may have written its request on it.
+ * That call then fails with "connection closed after the request was written": for a create, an
+ * ambiguous failure that may leave a token nobody holds ({@code CancellationIsolationTest} shows it
+ * with {@link #abandon} switched off).
  *
  * <p>So each request written here is numbered; a cancelled attempt {@linkplain #abandon abandons}
  * its number, and if that exchange is still open its connection is closed at once, on its event
@@ -31,12 +31,21 @@ import reactor.netty.NettyPipeline;
  * connection closed instead of handed on. Belt and braces: a request written while an answer is
  * still due is refused unsent ({@link StaleConnectionException}, safe to retry) and the connection
  * closed, so no call can ever read another call's answer.
+ *
+ * <p>Each exchange carries its own response timeout ({@link #expect}): clients with different
+ * timeouts may share one caller's pool, and so one connection.
  */
 final class ExchangeGuard extends ChannelDuplexHandler {
   static final String NAME = "dyntokens.exchangeGuard";
 
-  private final ResponseDeadline deadline;
+  private final ResponseDeadline deadline = new ResponseDeadline();
   private @Nullable ChannelHandlerContext ctx;
+
+  /**
+   * The response timeout of the next request written here, kept until the next {@link #expect}: a
+   * request Reactor Netty sends again by itself keeps its attempt's bound. Event loop only.
+   */
+  private long nextTimeoutNanos = ClientConfig.DEFAULT_RESPONSE_TIMEOUT.toNanos();
 
   /** The number of the request last written here; event loop only. */
   private int exchange;
@@ -56,13 +65,13 @@ final class ExchangeGuard extends ChannelDuplexHandler {
    * the channel's event loop before a request is written. Interim answers are dropped before they
    * reach the guard.
    */
-  static ExchangeGuard install(Channel channel, long deadlineNanos) {
+  static ExchangeGuard install(Channel channel) {
     ChannelPipeline pipeline = channel.pipeline();
     ExchangeGuard existing = (ExchangeGuard) pipeline.get(NAME);
     if (existing != null) {
       return existing;
     }
-    ExchangeGuard guard = new ExchangeGuard(deadlineNanos);
+    ExchangeGuard guard = new ExchangeGuard();
     if (pipeline.context(NettyPipeline.ReactiveBridge) != null) {
       pipeline.addBefore(NettyPipeline.ReactiveBridge, NAME, guard);
     } else {
@@ -72,12 +81,14 @@ final class ExchangeGuard extends ChannelDuplexHandler {
     return guard;
   }
 
-  private ExchangeGuard(long deadlineNanos) {
-    this.deadline = new ResponseDeadline(deadlineNanos);
-  }
+  private ExchangeGuard() {}
 
-  /** The number the next request written here will carry. Event loop only, before the write. */
-  int nextExchange() {
+  /**
+   * The next request written here is due its answer within {@code responseTimeoutNanos}; returns
+   * the number it will carry. Event loop only, before the write.
+   */
+  int expect(long responseTimeoutNanos) {
+    nextTimeoutNanos = responseTimeoutNanos;
     return exchange + 1;
   }
 
@@ -129,7 +140,7 @@ final class ExchangeGuard extends ChannelDuplexHandler {
       } else {
         exchange++;
         open = true;
-        deadline.start(ctx);
+        deadline.start(ctx, nextTimeoutNanos);
       }
     }
     if (refusing) {

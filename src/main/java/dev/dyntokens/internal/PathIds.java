@@ -3,7 +3,7 @@ package dev.dyntokens.internal;
 import static java.util.Objects.requireNonNull;
 
 /** Checks ids before they go into a request path, so that no id can change the path. */
-public final class PathIds {
+final class PathIds {
   /** Longest id accepted; the API's ids are 36-character UUIDs. */
   static final int MAX_LENGTH = 128;
 
@@ -16,7 +16,7 @@ public final class PathIds {
    * @throws IllegalArgumentException otherwise; the message names {@code name}, never the value (a
    *     caller who passes a secret by mistake must not see it in a log)
    */
-  public static String check(String id, String name) {
+  static String check(String id, String name) {
     requireNonNull(id, name + " == null");
     if (id.isEmpty() || id.length() > MAX_LENGTH) {
       throw new IllegalArgumentException(

@@ -1,38 +1,47 @@
 package dev.dyntokens.internal;
 
 import dev.dyntokens.CreateTokenRequest;
+import dev.dyntokens.NotFoundException;
 import dev.dyntokens.Token;
 import dev.dyntokens.TokenClientException;
 import dev.dyntokens.TokenInfo;
-import dev.dyntokens.TokenMayExistException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.Logger;
-import reactor.util.Loggers;
 import reactor.util.retry.Retry;
 
 /**
- * One create call that makes ambiguous failures safe to retry. Each attempt appends a fresh marker
- * ({@value #MARKER_PREFIX} and {@value #MARKER_RANDOM} random letters and digits) to the note, so
- * the token an attempt made can be told apart from every other token, even from other calls with
- * the same note. After an ambiguous failure the call lists the tokens and deletes any that carries
- * one of its markers before trying again; the token it delivers has the marker removed from its
- * note. Every token the server made for the call is thus returned or revoked, also when the caller
- * cancels (the clean-up then runs detached).
+ * Create safety that makes ambiguous failures safe to retry, for one subscription to a create. Each
+ * attempt appends a fresh marker ({@value #MARKER_PREFIX} and {@value #MARKER_RANDOM} random
+ * letters and digits) to the note, so the token an attempt made can be told apart from every other
+ * token, even from other calls with the same note. After an ambiguous failure the call lists the
+ * tokens and revokes any that carries one of its markers before trying again, all within the call's
+ * deadline; the token it delivers has the marker removed from its note.
+ *
+ * <p>The promise: every token the server made for the call is delivered, revoked, or reported (a
+ * {@link dev.dyntokens.TokenMayExistException} on the call's failure). Whatever races:
+ *
+ * <ul>
+ *   <li>A token is delivered only if it reaches the subscriber before a cancel or the deadline does
+ *       (one compare-and-set decides); a token decoded but not delivered is revoked by its id.
+ *   <li>An attempt whose outcome is unknown stays "unsettled" until a list finds its token. A call
+ *       that ends with unsettled attempts reports them if it failed, and in either case looks again
+ *       in the background ({@link #SWEEP_DELAYS}), since the server may make the token after the
+ *       call's last list. Those clean-ups belong to the client and stop when it is closed.
+ * </ul>
  */
-final class ReconcilingCreate implements Retrier.CreateHooks {
+final class ReconcilingCreate implements CreateSafety {
   static final String MARKER_PREFIX = " #";
   static final int MARKER_RANDOM = 12;
   static final int MARKER_LENGTH = MARKER_PREFIX.length() + MARKER_RANDOM;
-
-  /** How long a clean-up after cancellation may take. */
-  private static final Duration DETACHED_CLEANUP_TIMEOUT = Duration.ofSeconds(60);
 
   /**
    * Passes of list-and-delete after the first, when one fails. A clean-up is the only thing between
@@ -46,34 +55,46 @@ final class ReconcilingCreate implements Retrier.CreateHooks {
   private static final Duration RECONCILE_MAX_BACKOFF = Duration.ofSeconds(1);
 
   /**
-   * After a cancel that cut off an attempt in flight, the server may still make that attempt's
-   * token after the first clean-up listed the tokens: a second pass looks again this much later.
+   * When the background looks again after a call that ended with unsettled attempts, counted from
+   * the previous look: a request queued at the server may be processed well after the call gave up.
    */
-  static final Duration DETACHED_SECOND_PASS = Duration.ofSeconds(2);
+  static final List<Duration> SWEEP_DELAYS =
+      List.of(Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(30));
 
-  private static final Logger log = Loggers.getLogger(ReconcilingCreate.class);
+  /** Bound on each background look, its list and deletes together. */
+  static final Duration SWEEP_DEADLINE = Duration.ofSeconds(30);
 
-  private final TokenApi api;
+  private static final int OPEN = 0;
+  private static final int DELIVERED = 1;
+  private static final int ABANDONED = 2;
+
+  private final CallEngine engine;
+  private final CallFactory calls;
+  private final BackgroundWork background;
   private final @Nullable String environmentId;
   private final CreateTokenRequest request;
-  private final String url;
-  private final String description;
+  private final Call<Token> call;
+
   private final List<String> markers = new CopyOnWriteArrayList<>();
-  private volatile @Nullable String delivered;
-  private final AtomicInteger attemptsInFlight = new AtomicInteger();
-  private volatile boolean reconciled;
+  private final Set<String> unsettled = ConcurrentHashMap.newKeySet();
+  private final Queue<String> undelivered = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger delivery = new AtomicInteger(OPEN);
+  private volatile @Nullable String deliveredId;
+  private volatile long startMillis;
 
   ReconcilingCreate(
-      TokenApi api,
+      CallEngine engine,
+      CallFactory calls,
+      BackgroundWork background,
       @Nullable String environmentId,
       CreateTokenRequest request,
-      String url,
-      String description) {
-    this.api = api;
+      Call<Token> call) {
+    this.engine = engine;
+    this.calls = calls;
+    this.background = background;
     this.environmentId = environmentId;
     this.request = request;
-    this.url = url;
-    this.description = description;
+    this.call = call;
   }
 
   static void checkNoteRoom(CreateTokenRequest request) {
@@ -90,49 +111,54 @@ final class ReconcilingCreate implements Retrier.CreateHooks {
   }
 
   Mono<Token> run() {
-    Mono<Token> attempt =
-        Mono.defer(
+    startMillis = CallEngine.now();
+    return engine
+        .run(call, this::attempt, this, CallEngine.NO_OUTER_DEADLINE)
+        .<Token>handle(
+            (token, sink) -> {
+              if (claimDelivery(token)) {
+                sink.next(token);
+              }
+            })
+        .doOnError(e -> abandon())
+        // Downstream of the claim: a cancel and a delivery race on one compare-and-set.
+        .doOnCancel(this::abandon)
+        .doFinally(signal -> afterCall());
+  }
+
+  private Mono<Token> attempt(CallState state) {
+    String marker = MARKER_PREFIX + Ids.alphanumeric(MARKER_RANDOM);
+    markers.add(marker);
+    unsettled.add(marker);
+    CreateTokenRequest marked = new CreateTokenRequest(request.note() + marker, request.scopes());
+    // Each attempt sends a different note, so it is a different request with its own key: a
+    // server honouring Idempotency-Key must not replay the revoked first token.
+    Call<Token> attemptCall = call.withBody(calls.json().encode(marked), Ids.uuidAscii());
+    return engine
+        .exchange(attemptCall, state)
+        .map(token -> received(token, marker))
+        .doOnError(
+            e -> {
+              if (e instanceof TokenClientException
+                  && !((TokenClientException) e).requestMayHaveBeenProcessed()) {
+                unsettled.remove(marker);
+              }
+            })
+        .doOnCancel(
             () -> {
-              String marker = MARKER_PREFIX + Ids.alphanumeric(MARKER_RANDOM);
-              markers.add(marker);
-              CreateTokenRequest marked =
-                  new CreateTokenRequest(request.note() + marker, request.scopes());
-              // Each attempt sends a different note, so it is a different request with its own
-              // key: a server honouring Idempotency-Key must not replay the revoked first token.
-              return api.createAttempt(url, description, api.json().encode(marked), Ids.uuidAscii())
-                  .doOnSubscribe(s -> attemptsInFlight.incrementAndGet())
-                  .doFinally(s -> attemptsInFlight.decrementAndGet())
-                  .map(token -> deliver(token, marker));
+              if (!state.written) {
+                unsettled.remove(marker);
+              }
             });
-    return api.retrier()
-        .run(attempt, Retrier.Kind.CREATE, description, this)
-        .doOnCancel(this::cleanUpDetached)
-        .doOnTerminate(this::sweepAfterAmbiguity);
   }
 
-  /**
-   * An attempt that timed out may still be processed by the server after the clean-up before the
-   * next attempt listed the tokens (its request was queued there): once the call has ended, a call
-   * that saw an ambiguous failure looks once more, a little later.
-   */
-  private void sweepAfterAmbiguity() {
-    if (!reconciled) {
-      return;
+  /** A token this call made reached the client: it is delivered or revoked, never dropped. */
+  private Token received(Token token, String marker) {
+    unsettled.remove(marker);
+    undelivered.add(token.id());
+    if (delivery.get() == ABANDONED) {
+      revokeUndelivered();
     }
-    Mono.delay(DETACHED_SECOND_PASS)
-        .then(reconcile())
-        .timeout(DETACHED_CLEANUP_TIMEOUT)
-        .subscribe(
-            null,
-            e ->
-                log.warn(
-                    "{}: final clean-up failed ({}); a token with this call's note may exist",
-                    description,
-                    e.getClass().getSimpleName()));
-  }
-
-  private Token deliver(Token token, String marker) {
-    delivered = token.id();
     String note = token.note();
     String clean =
         note != null && note.endsWith(marker)
@@ -150,10 +176,71 @@ final class ReconcilingCreate implements Retrier.CreateHooks {
         token.scopes());
   }
 
+  private boolean claimDelivery(Token token) {
+    if (delivery.compareAndSet(OPEN, DELIVERED)) {
+      deliveredId = token.id();
+      undelivered.remove(token.id());
+      return true;
+    }
+    return false;
+  }
+
+  private void abandon() {
+    delivery.compareAndSet(OPEN, ABANDONED);
+  }
+
+  private void afterCall() {
+    revokeUndelivered();
+    if (!unsettled.isEmpty()) {
+      background.start(
+          Flux.fromIterable(SWEEP_DELAYS)
+              .concatMap(
+                  delay ->
+                      Mono.delay(delay)
+                          .then(
+                              Mono.defer(
+                                  () ->
+                                      unsettled.isEmpty()
+                                          ? Mono.empty()
+                                          : reconcile(
+                                              CallEngine.now() + SWEEP_DEADLINE.toMillis()))))
+              .then(),
+          call.description
+              + ": "
+              + unsettled.size()
+              + " attempt(s) of a reconciled create may still make a token (note ending with one"
+              + " of "
+              + unsettled
+              + ")");
+    }
+  }
+
+  /** Revokes, by id, every token this call received but did not deliver. */
+  private void revokeUndelivered() {
+    String id;
+    while ((id = undelivered.poll()) != null) {
+      background.start(
+          revoke(id, CallEngine.now() + SWEEP_DEADLINE.toMillis()),
+          call.description + ": token " + id + " was made but not delivered and is not revoked");
+    }
+  }
+
   @Override
-  public Mono<Void> reconcile() {
-    reconciled = true;
-    return reconcilePass()
+  public Mono<Void> beforeRetry(TokenClientException failure, CallState state) {
+    return reconcile(state.deadline);
+  }
+
+  @Override
+  public void onFinalFailure(Throwable failure, CallState state) {
+    if (!unsettled.isEmpty() || !undelivered.isEmpty()) {
+      failure.addSuppressed(
+          ReportPossibleToken.mayExist(call.description, request, startMillis, CallEngine.now()));
+    }
+  }
+
+  /** Lists the tokens and revokes this call's, passes repeated on failure, by the deadline. */
+  private Mono<Void> reconcile(long deadline) {
+    return Mono.defer(() -> reconcilePass(deadline))
         .retryWhen(
             Retry.backoff(RECONCILE_REPEATS, RECONCILE_BACKOFF)
                 .maxBackoff(RECONCILE_MAX_BACKOFF)
@@ -161,64 +248,39 @@ final class ReconcilingCreate implements Retrier.CreateHooks {
                 .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
   }
 
-  /** One list of the tokens and a delete of each that carries one of this call's markers. */
-  private Mono<Void> reconcilePass() {
-    return Mono.defer(
-        () -> {
-          List<String> ours = List.copyOf(markers);
-          return api.listOnce(environmentId)
-              .flatMapMany(Flux::fromIterable)
-              .filter(t -> isOurs(t, ours))
-              .concatMap(t -> api.deleteToken(environmentId, t.id()))
-              .then();
-        });
+  private Mono<Void> reconcilePass(long deadline) {
+    List<String> ours = List.copyOf(markers);
+    return engine
+        .execute(calls.list(environmentId, Operation.RECONCILE_LIST), deadline)
+        .flatMapMany(Flux::fromIterable)
+        .concatMap(
+            token -> {
+              String marker = markerOf(token, ours);
+              if (marker == null) {
+                return Mono.empty();
+              }
+              return revoke(token.id(), deadline).doOnSuccess(v -> unsettled.remove(marker));
+            })
+        .then();
   }
 
-  private boolean isOurs(TokenInfo token, List<String> ours) {
+  private Mono<Void> revoke(String id, long deadline) {
+    return engine
+        .execute(calls.delete(environmentId, id, Operation.RECONCILE_DELETE), deadline)
+        .onErrorResume(NotFoundException.class, e -> Mono.empty())
+        .doOnSuccess(v -> undelivered.remove(id));
+  }
+
+  private @Nullable String markerOf(TokenInfo token, List<String> ours) {
     String note = token.note();
-    if (note == null || token.id().equals(delivered)) {
-      return false;
+    if (note == null || token.id().equals(deliveredId)) {
+      return null;
     }
     for (String marker : ours) {
       if (note.endsWith(marker)) {
-        return true;
+        return marker;
       }
     }
-    return false;
-  }
-
-  private void cleanUpDetached() {
-    if (markers.isEmpty()) {
-      return;
-    }
-    Mono<Void> cleanUp = reconcile();
-    if (attemptsInFlight.get() > 0) {
-      // The cut-off request may still be processed after the first pass has listed the tokens.
-      cleanUp =
-          cleanUp
-              .onErrorResume(e -> Mono.empty())
-              .then(Mono.delay(DETACHED_SECOND_PASS))
-              .then(reconcile());
-    }
-    cleanUp
-        .timeout(DETACHED_CLEANUP_TIMEOUT)
-        .subscribe(
-            null,
-            e ->
-                log.warn(
-                    "{}: clean-up after cancellation failed ({}); a token with this call's note"
-                        + " may exist",
-                    description,
-                    e.getClass().getSimpleName()));
-  }
-
-  @Override
-  public TokenClientException mayExist(long startMillis, long endMillis) {
-    return new TokenMayExistException(
-        description,
-        request.note(),
-        request.scopes(),
-        Instant.ofEpochMilli(startMillis),
-        Instant.ofEpochMilli(endMillis));
+    return null;
   }
 }

@@ -18,27 +18,31 @@ import org.jspecify.annotations.Nullable;
  * and lapses when the connection is idle.
  */
 final class ResponseDeadline {
-  private final long nanos;
   private final Runnable onTimer = this::check;
   private @Nullable ChannelHandlerContext ctx;
   private @Nullable ScheduledFuture<?> timer;
   private boolean armed;
   private long deadline;
 
-  ResponseDeadline(long nanos) {
-    this.nanos = nanos;
-  }
+  /** When the pending timer fires, on {@link System#nanoTime()}'s clock. */
+  private long timerAt;
 
   /**
-   * A request was written: its answer is due within the timeout.
+   * A request was written: its answer is due within {@code nanos}.
    *
    * @param ctx the guard's context: a timeout is signalled from there to Reactor Netty's bridge
    */
-  void start(ChannelHandlerContext ctx) {
+  void start(ChannelHandlerContext ctx, long nanos) {
     this.ctx = ctx;
     deadline = System.nanoTime() + nanos;
     armed = true;
-    if (timer == null) {
+    if (timer == null || timerAt - deadline > 0) {
+      // None pending, or the pending one (set for an exchange with a longer timeout) fires late.
+      ScheduledFuture<?> t = timer;
+      if (t != null) {
+        t.cancel(false);
+      }
+      timerAt = deadline;
       timer = ctx.executor().schedule(onTimer, nanos, TimeUnit.NANOSECONDS);
     }
   }
@@ -67,6 +71,7 @@ final class ResponseDeadline {
     long left = deadline - System.nanoTime();
     if (left > 0) {
       // Scheduled for an earlier exchange: wait for what is left of this one.
+      timerAt = deadline;
       timer = c.executor().schedule(onTimer, left, TimeUnit.NANOSECONDS);
       return;
     }

@@ -24,10 +24,15 @@ final class TransportErrors {
 
   /**
    * @param written whether the request had been handed to the connection
-   * @param settings for the limits the messages name
+   * @param responseTimeoutNanos the exchange's own response timeout, which a timeout message names
+   * @param config for the other limits the messages name
    */
   static TokenClientException map(
-      Throwable error, boolean written, String request, ClientSettings settings) {
+      Throwable error,
+      boolean written,
+      String request,
+      long responseTimeoutNanos,
+      ClientConfig config) {
     if (error instanceof TokenClientException) {
       return (TokenClientException) error;
     }
@@ -40,13 +45,13 @@ final class TransportErrors {
       return new ResponseTimeoutException(
           request
               + " timed out: no complete answer within "
-              + millis(settings.responseTimeout)
+              + millis(Duration.ofNanos(responseTimeoutNanos))
               + " of the request being written",
           error);
     }
     if (error instanceof ConnectTimeoutException) {
       return new ConnectionFailedException(
-          request + " could not connect within " + millis(settings.connectTimeout), error);
+          request + " could not connect within " + millis(config.connectTimeout), error);
     }
     if (error instanceof UnknownHostException) {
       return new ConnectionFailedException(
@@ -64,9 +69,9 @@ final class TransportErrors {
       return new ConnectionPoolExhaustedException(
           request
               + " found no free connection within the pool's acquire timeout of "
-              + millis(TokenApi.PENDING_ACQUIRE_TIMEOUT)
+              + millis(ClientConfig.PENDING_ACQUIRE_TIMEOUT)
               + " (pool of "
-              + settings.maxConnections
+              + config.maxConnections
               + " connections all busy)",
           error);
     }
@@ -74,9 +79,9 @@ final class TransportErrors {
       return new ConnectionPoolExhaustedException(
           request
               + " was refused: "
-              + settings.maxPendingAcquires
+              + config.maxPendingAcquires
               + " calls were already waiting for one of the pool's "
-              + settings.maxConnections
+              + config.maxConnections
               + " connections",
           error);
     }

@@ -1,6 +1,7 @@
 package dev.dyntokens.spring;
 
 import dev.dyntokens.ReactiveTokenClient;
+import dev.dyntokens.micrometer.MicrometerTelemetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
@@ -73,36 +74,31 @@ public class DynamicTokensAutoConfiguration {
     }
   }
 
-  /** Records meters into the application's registry; absent without Micrometer. */
+  /**
+   * Records meters and observations with the application's registries; absent without Micrometer.
+   */
   @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(MeterRegistry.class)
-  static class MetricsConfiguration {
+  @ConditionalOnClass({MeterRegistry.class, ObservationRegistry.class})
+  static class TelemetryConfiguration {
     @Bean
     @Order(0)
-    ReactiveTokenClientCustomizer dynamicTokensMeterRegistryCustomizer(
-        ObjectProvider<MeterRegistry> meterRegistry) {
-      return builder -> {
-        MeterRegistry registry = meterRegistry.getIfUnique();
-        if (registry != null) {
-          builder.meterRegistry(registry);
-        }
-      };
-    }
-  }
-
-  /** Observes calls and attempts with the application's registry; absent without Micrometer. */
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(ObservationRegistry.class)
-  static class ObservationConfiguration {
-    @Bean
-    @Order(0)
-    ReactiveTokenClientCustomizer dynamicTokensObservationRegistryCustomizer(
+    ReactiveTokenClientCustomizer dynamicTokensTelemetryCustomizer(
+        ObjectProvider<MeterRegistry> meterRegistry,
         ObjectProvider<ObservationRegistry> observationRegistry) {
       return builder -> {
-        ObservationRegistry registry = observationRegistry.getIfUnique();
-        if (registry != null) {
-          builder.observationRegistry(registry);
+        MeterRegistry meters = meterRegistry.getIfUnique();
+        ObservationRegistry observations = observationRegistry.getIfUnique();
+        if (meters == null && observations == null) {
+          return;
         }
+        MicrometerTelemetry.Builder telemetry = MicrometerTelemetry.builder();
+        if (meters != null) {
+          telemetry.meterRegistry(meters);
+        }
+        if (observations != null) {
+          telemetry.observationRegistry(observations);
+        }
+        builder.telemetry(telemetry.build());
       };
     }
   }

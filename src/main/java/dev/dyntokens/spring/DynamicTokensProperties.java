@@ -2,6 +2,7 @@ package dev.dyntokens.spring;
 
 import dev.dyntokens.ReactiveTokenClient;
 import dev.dyntokens.RetryPolicy;
+import dev.dyntokens.internal.ClientConfig;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -12,17 +13,22 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("dynamic.tokens")
 public class DynamicTokensProperties {
+  /** The client's own defaults: every default here is read from them, never restated. */
+  private static final ClientConfig.Defaults DEFAULTS = ClientConfig.defaults();
+
+  private static final RetryPolicy POLICY = DEFAULTS.retryPolicy();
+
   /** Base URL of the Dynamic API; plain http is accepted only for a loopback host. */
-  private String baseUrl = "https://app.dynamicauth.com/api/v0";
+  private String baseUrl = DEFAULTS.baseUrl();
 
   /** API token sent as "Authorization: Bearer ..."; the client bean exists only when it is set. */
   private @Nullable String apiToken;
 
   /** Bound on establishing a connection (TCP and TLS). */
-  private Duration connectTimeout = Duration.ofSeconds(5);
+  private Duration connectTimeout = DEFAULTS.connectTimeout();
 
   /** Bound on one attempt, from the request being written to the last byte of the answer. */
-  private Duration responseTimeout = Duration.ofSeconds(10);
+  private Duration responseTimeout = DEFAULTS.responseTimeout();
 
   /**
    * Send calls through the application's ReactorResourceFactory (the WebFlux server's event loops
@@ -31,13 +37,13 @@ public class DynamicTokensProperties {
   private boolean sharedResources = true;
 
   /** Size of the client's own connection pool; ignored when shared resources are used. */
-  private int maxConnections = 512;
+  private int maxConnections = DEFAULTS.maxConnections();
 
   /**
    * Calls that may wait for a pooled connection of the client's own pool; ignored when shared
    * resources are used.
    */
-  private int maxPendingAcquires = 1024;
+  private int maxPendingAcquires = DEFAULTS.maxPendingAcquires();
 
   /** Log the wire at DEBUG under dev.dyntokens.wire, with secrets masked. */
   private boolean wiretap;
@@ -161,40 +167,40 @@ public class DynamicTokensProperties {
   /** The {@code dynamic.tokens.retry.*} properties: the client's {@link RetryPolicy}. */
   public static class Retry {
     /** Total attempts of one call, the first included (1 to 10); 1 turns retries off. */
-    private int maxAttempts = 3;
+    private int maxAttempts = POLICY.maxAttempts();
 
     /** Cap on the first retry's random wait (full jitter); doubles per retry. */
-    private Duration initialBackoff = Duration.ofMillis(100);
+    private Duration initialBackoff = POLICY.initialBackoff();
 
     /** The largest wait between attempts. */
-    private Duration maxBackoff = Duration.ofSeconds(5);
+    private Duration maxBackoff = POLICY.maxBackoff();
 
     /** Least wait after a 429 without Retry-After. */
-    private Duration throttledBackoff = Duration.ofSeconds(1);
+    private Duration throttledBackoff = POLICY.throttledBackoff();
 
     /** Longest Retry-After honoured; a longer one surfaces the failure at once. */
-    private Duration maxRetryAfter = Duration.ofSeconds(20);
+    private Duration maxRetryAfter = POLICY.maxRetryAfter();
 
     /** Bound on one whole call, attempts and waits together. */
-    private Duration deadline = Duration.ofSeconds(30);
+    private Duration deadline = POLICY.deadline();
 
     /**
      * Make ambiguous creates safe to retry: mark each create's note, and after an unknown outcome
      * list, revoke this call's token and try again.
      */
-    private boolean reconcileCreates;
+    private boolean reconcileCreates = POLICY.reconcileCreates();
 
     /** Whether retries draw on the client's retry budget. */
-    private boolean budgetEnabled = true;
+    private boolean budgetEnabled = POLICY.budgetEnabled();
 
     /** Retry budget: retries may add this share of the calls of the last 10 seconds (0 to 10). */
-    private double budgetRatio = 0.2;
+    private double budgetRatio = POLICY.budgetRatio();
 
     /** Retry budget: retries allowed per second on top of the ratio. */
-    private int budgetMinPerSecond = 10;
+    private int budgetMinPerSecond = POLICY.budgetMinPerSecond();
 
     /** Pace the client's own sends after a 429 (AIMD). */
-    private boolean adaptiveThrottling = true;
+    private boolean adaptiveThrottling = POLICY.adaptiveThrottling();
 
     public int getMaxAttempts() {
       return maxAttempts;

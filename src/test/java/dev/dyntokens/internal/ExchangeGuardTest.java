@@ -21,8 +21,10 @@ import org.junit.jupiter.api.Test;
 
 /** The guard's rules on one connection, driven message by message. */
 class ExchangeGuardTest {
+  private static final long TEN_SECONDS = TimeUnit.SECONDS.toNanos(10);
+
   private final EmbeddedChannel channel = new EmbeddedChannel();
-  private final ExchangeGuard guard = ExchangeGuard.install(channel, TimeUnit.SECONDS.toNanos(10));
+  private final ExchangeGuard guard = ExchangeGuard.install(channel);
 
   @AfterEach
   void releaseWhatIsLeft() {
@@ -31,7 +33,7 @@ class ExchangeGuardTest {
 
   @Test
   void installsOncePerConnection() {
-    assertThat(ExchangeGuard.install(channel, 1)).isSameAs(guard);
+    assertThat(ExchangeGuard.install(channel)).isSameAs(guard);
     assertThat(channel.pipeline().names())
         .containsSubsequence(InterimAnswers.NAME, ExchangeGuard.NAME);
   }
@@ -39,7 +41,7 @@ class ExchangeGuardTest {
   @Test
   void answeredExchangesLeaveTheConnectionOpenForTheNext() {
     for (int i = 1; i <= 3; i++) {
-      assertThat(guard.nextExchange()).isEqualTo(i);
+      assertThat(guard.expect(TEN_SECONDS)).isEqualTo(i);
       assertThat(write(request()).isSuccess()).isTrue();
       answer();
     }
@@ -48,7 +50,7 @@ class ExchangeGuardTest {
 
   @Test
   void abandoningAnOpenExchangeClosesTheConnectionOnItsEventLoop() {
-    int mine = guard.nextExchange();
+    int mine = guard.expect(TEN_SECONDS);
     write(request());
 
     guard.abandon(mine);
@@ -60,7 +62,7 @@ class ExchangeGuardTest {
 
   @Test
   void abandoningAnExchangeThatAlreadyEndedLeavesTheNextOneAlone() {
-    int first = guard.nextExchange();
+    int first = guard.expect(TEN_SECONDS);
     write(request());
     answer();
     write(request());
@@ -73,7 +75,7 @@ class ExchangeGuardTest {
 
   @Test
   void lateAnswerToAnAbandonedExchangeClosesTheConnectionAndIsNotPassedOn() {
-    int mine = guard.nextExchange();
+    int mine = guard.expect(TEN_SECONDS);
     write(request());
     guard.abandon(mine);
     // The answer arrives before the close task runs.

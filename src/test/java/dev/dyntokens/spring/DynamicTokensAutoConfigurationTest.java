@@ -141,7 +141,7 @@ class DynamicTokensAutoConfigurationTest {
         .run(
             context -> {
               assertThat(context).hasNotFailed().hasSingleBean(ReactiveTokenClient.class);
-              assertThat(context).getBeans(ReactiveTokenClientCustomizer.class).hasSize(4);
+              assertThat(context).getBeans(ReactiveTokenClientCustomizer.class).hasSize(3);
               assertThat(applied).containsExactly("user customizer");
             });
   }

@@ -3,6 +3,7 @@ package dev.dyntokens.internal;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dyntokens.ClientTelemetry;
 import dev.dyntokens.RetryPolicy;
 import java.net.InetAddress;
 import java.net.URI;
@@ -16,13 +17,21 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.util.context.ContextView;
 
-/** The validated configuration of one client: an immutable value. */
-public final class ClientSettings {
+/**
+ * The validated configuration of one client, every option with its default: an immutable value,
+ * built once by the facade's builder and read by every part of the engine. The Spring properties
+ * take their defaults from {@link #defaults()}.
+ */
+public final class ClientConfig {
   static final String DEFAULT_BASE_URL = "https://app.dynamicauth.com/api/v0";
   static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(10);
   static final int DEFAULT_MAX_CONNECTIONS = 512;
   static final int DEFAULT_MAX_PENDING_ACQUIRES = 1024;
+
+  /** How long a call waits for a pooled connection of the client's own pool. */
+  static final Duration PENDING_ACQUIRE_TIMEOUT = Duration.ofSeconds(5);
+
   private static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
 
   final String baseUrl;
@@ -37,11 +46,10 @@ public final class ClientSettings {
   final int maxPendingAcquires;
   final ObjectMapper objectMapper;
   final boolean wiretap;
-  final @Nullable Object meterRegistry;
-  final @Nullable Object observationRegistry;
+  final ClientTelemetry telemetry;
   final @Nullable Function<ContextView, Map<String, String>> contextHeaders;
 
-  private ClientSettings(Builder b, String baseUrl) {
+  private ClientConfig(Builder b, String baseUrl) {
     this.baseUrl = baseUrl;
     this.apiToken = b.apiToken;
     this.apiTokenProvider = b.apiTokenProvider;
@@ -54,13 +62,48 @@ public final class ClientSettings {
     this.maxPendingAcquires = b.maxPendingAcquires;
     this.objectMapper = b.objectMapper;
     this.wiretap = b.wiretap;
-    this.meterRegistry = b.meterRegistry;
-    this.observationRegistry = b.observationRegistry;
+    this.telemetry = b.telemetry;
     this.contextHeaders = b.contextHeaders;
   }
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** Reads the defaults (an API token is not needed for that). */
+  public static Defaults defaults() {
+    return Defaults.INSTANCE;
+  }
+
+  /** The default of each option, for configuration layers (Spring properties) built on it. */
+  public static final class Defaults {
+    static final Defaults INSTANCE = new Defaults();
+
+    private Defaults() {}
+
+    public String baseUrl() {
+      return DEFAULT_BASE_URL;
+    }
+
+    public Duration connectTimeout() {
+      return DEFAULT_CONNECT_TIMEOUT;
+    }
+
+    public Duration responseTimeout() {
+      return DEFAULT_RESPONSE_TIMEOUT;
+    }
+
+    public int maxConnections() {
+      return DEFAULT_MAX_CONNECTIONS;
+    }
+
+    public int maxPendingAcquires() {
+      return DEFAULT_MAX_PENDING_ACQUIRES;
+    }
+
+    public RetryPolicy retryPolicy() {
+      return RetryPolicy.defaults();
+    }
   }
 
   /** Collects settings; each setter checks its argument. */
@@ -77,21 +120,13 @@ public final class ClientSettings {
     private int maxPendingAcquires = DEFAULT_MAX_PENDING_ACQUIRES;
     private ObjectMapper objectMapper = new ObjectMapper();
     private boolean wiretap;
-    private @Nullable Object meterRegistry;
-    private @Nullable Object observationRegistry;
+    private ClientTelemetry telemetry = ClientTelemetry.NONE;
     private @Nullable Function<ContextView, Map<String, String>> contextHeaders;
 
     private Builder() {}
 
-    /** A Micrometer MeterRegistry, typed Object so this class never loads Micrometer. */
-    public Builder meterRegistry(Object meterRegistry) {
-      this.meterRegistry = requireNonNull(meterRegistry, "meterRegistry == null");
-      return this;
-    }
-
-    /** A Micrometer ObservationRegistry, typed Object for the same reason. */
-    public Builder observationRegistry(Object observationRegistry) {
-      this.observationRegistry = requireNonNull(observationRegistry, "observationRegistry == null");
+    public Builder telemetry(ClientTelemetry telemetry) {
+      this.telemetry = requireNonNull(telemetry, "telemetry == null");
       return this;
     }
 
@@ -167,11 +202,11 @@ public final class ClientSettings {
       return this;
     }
 
-    public ClientSettings build() {
+    public ClientConfig build() {
       if (apiToken == null && apiTokenProvider == null) {
         throw new IllegalStateException("apiToken or apiTokenProvider is required");
       }
-      return new ClientSettings(this, normalizeBaseUrl(baseUrl));
+      return new ClientConfig(this, normalizeBaseUrl(baseUrl));
     }
   }
 

@@ -3,9 +3,13 @@ package dev.dyntokens.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dyntokens.BadRequestException;
+import dev.dyntokens.ClientPacingException;
+import dev.dyntokens.ClientTelemetry;
 import dev.dyntokens.ConnectionClosedException;
 import dev.dyntokens.ConnectionFailedException;
 import dev.dyntokens.ConnectionPoolExhaustedException;
+import dev.dyntokens.CreateTokenRequest;
+import dev.dyntokens.DeadlineExceededException;
 import dev.dyntokens.ForbiddenException;
 import dev.dyntokens.NotFoundException;
 import dev.dyntokens.RateLimitedException;
@@ -34,8 +38,11 @@ import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
-/** The retry layer on scripted attempts, on virtual time. */
-class RetrierTest {
+/**
+ * The call engine (deadline, retries, budget, pacing, create safety) on scripted attempts, on
+ * virtual time.
+ */
+class CallEngineTest {
   private static final String REQ = "GET /user/tokens";
   private static final Duration VERIFY = Duration.ofSeconds(5);
 
@@ -43,8 +50,80 @@ class RetrierTest {
     return RetryPolicy.builder().noRetryBudget().adaptiveThrottling(false);
   }
 
-  private static Retrier retrier(RetryPolicy policy) {
-    return new Retrier(policy, 1000);
+  private static Harness retrier(RetryPolicy policy) {
+    return new Harness(policy);
+  }
+
+  private static final CallEngine.Exchanges NO_EXCHANGES =
+      new CallEngine.Exchanges() {
+        @Override
+        public <T> Mono<T> run(Call<T> call, CallState state) {
+          throw new AssertionError("these tests script their attempts");
+        }
+      };
+
+  /** An engine without exchanges, running scripted attempts under one policy. */
+  private static final class Harness {
+    final RetryPolicy policy;
+    final AdaptiveLimiter limiter;
+    final CallEngine engine;
+
+    Harness(RetryPolicy policy) {
+      this.policy = policy;
+      this.limiter = new AdaptiveLimiter(policy.adaptiveThrottling());
+      RetryBudget budget =
+          new RetryBudget(
+              policy.budgetRatio(), policy.budgetMinPerSecond(), policy.budgetEnabled());
+      this.engine = new CallEngine(NO_EXCHANGES, budget, limiter, ClientTelemetry.NONE);
+    }
+
+    <T> Mono<T> run(Mono<T> attempt, Operation operation, @Nullable CreateSafety safety) {
+      Call<T> call =
+          new Call<>(
+              operation,
+              "user",
+              "http://127.0.0.1/x",
+              REQ,
+              null,
+              null,
+              1,
+              policy,
+              (r, b, d) -> null);
+      return engine.run(
+          call,
+          state -> attempt,
+          safety == null ? CreateSafety.IDEMPOTENT : safety,
+          CallEngine.NO_OUTER_DEADLINE);
+    }
+
+    @Nullable Duration waitBefore(TokenClientException e, long attemptNumber) {
+      return CallEngine.waitBefore(e, attemptNumber, policy);
+    }
+
+    AdaptiveLimiter limiter() {
+      return limiter;
+    }
+  }
+
+  /** A create safety that reconciles with {@code reconcile} and reports when it failed. */
+  private static CreateSafety reconciling(Supplier<Mono<Void>> reconcile) {
+    return new CreateSafety() {
+      boolean failed;
+
+      @Override
+      public Mono<Void> beforeRetry(TokenClientException failure, CallState state) {
+        return reconcile.get().doOnError(e -> failed = true);
+      }
+
+      @Override
+      public void onFinalFailure(Throwable failure, CallState state) {
+        if (failed) {
+          failure.addSuppressed(
+              ReportPossibleToken.mayExist(
+                  "POST /user/tokens", CreateTokenRequest.of("my note"), state.start, 0));
+        }
+      }
+    };
   }
 
   /** Each subscription is one attempt: it fails with the next failure, or emits "ok". */
@@ -69,30 +148,15 @@ class RetrierTest {
     return new RateLimitedException(null, "Rate limit exceeded", REQ, retryAfter);
   }
 
-  private static Retrier.CreateHooks noReconcile() {
-    return new Retrier.CreateHooks() {
-      @Override
-      public @Nullable Mono<Void> reconcile() {
-        return null;
-      }
-
-      @Override
-      public TokenClientException mayExist(long startMillis, long endMillis) {
-        return new TokenMayExistException(
-            "POST /user/tokens",
-            "my note",
-            List.of(),
-            Instant.ofEpochMilli(startMillis),
-            Instant.ofEpochMilli(endMillis));
-      }
-    };
+  private static CreateSafety noReconcile() {
+    return new ReportPossibleToken("POST /user/tokens", CreateTokenRequest.of("my note"));
   }
 
   // ---- waits ----
 
   @Test
   void theBackoffCapDoublesFromInitialBackoffAndStopsAtMaxBackoff() {
-    Retrier r =
+    Harness r =
         retrier(
             policy()
                 .initialBackoff(Duration.ofMillis(100))
@@ -115,7 +179,7 @@ class RetrierTest {
 
   @Test
   void fullJitterSpreadsWaitsEvenlyOverTheWholeRange() {
-    Retrier r =
+    Harness r =
         retrier(
             policy()
                 .initialBackoff(Duration.ofMillis(100))
@@ -134,7 +198,7 @@ class RetrierTest {
 
   @Test
   void a429WithoutRetryAfterWaitsAtLeastTheThrottledBackoffButA503GetsTheOrdinaryBackoff() {
-    Retrier r =
+    Harness r =
         retrier(
             policy()
                 .initialBackoff(Duration.ofMillis(1))
@@ -149,7 +213,7 @@ class RetrierTest {
 
   @Test
   void aRetryAfterIsWaitedInFullPlusAtMostTenPercent() {
-    Retrier r = retrier(policy().build());
+    Harness r = retrier(policy().build());
     for (int i = 0; i < 1000; i++) {
       assertThat(r.waitBefore(throttled(Duration.ofSeconds(3)), 1).toMillis())
           .isBetween(3000L, 3300L);
@@ -160,7 +224,7 @@ class RetrierTest {
 
   @Test
   void aRetryAfterBeyondMaxRetryAfterGivesNoWait() {
-    Retrier r = retrier(policy().maxRetryAfter(Duration.ofSeconds(20)).build());
+    Harness r = retrier(policy().maxRetryAfter(Duration.ofSeconds(20)).build());
     assertThat(r.waitBefore(throttled(Duration.ofSeconds(21)), 1)).isNull();
     assertThat(r.waitBefore(throttled(Duration.ofSeconds(20)), 1)).isNotNull();
   }
@@ -169,13 +233,13 @@ class RetrierTest {
 
   @Test
   void a429WithRetryAfterSecondsIsRetriedNoSoonerThanTheServerAsked() {
-    Retrier r = retrier(policy().build());
+    Harness r = retrier(policy().build());
     AtomicInteger attempts = new AtomicInteger();
     DefaultHttpHeaders headers = new DefaultHttpHeaders();
     headers.set("Retry-After", "5");
     Mono<String> attempt = script(attempts, () -> throttled(ErrorMapping.retryAfter(headers)));
 
-    StepVerifier.withVirtualTime(() -> r.run(attempt, Retrier.Kind.IDEMPOTENT, REQ, null))
+    StepVerifier.withVirtualTime(() -> r.run(attempt, Operation.LIST, null))
         .expectSubscription()
         .expectNoEvent(Duration.ofMillis(4999))
         .then(() -> assertThat(attempts).hasValue(1))
@@ -188,7 +252,7 @@ class RetrierTest {
 
   @Test
   void a429WithRetryAfterHttpDateIsRetriedNoSoonerThanThatDate() {
-    Retrier r = retrier(policy().build());
+    Harness r = retrier(policy().build());
     AtomicInteger attempts = new AtomicInteger();
     DefaultHttpHeaders headers = new DefaultHttpHeaders();
     // Virtual time starts at the epoch: this date is 8 seconds after the first attempt.
@@ -197,11 +261,11 @@ class RetrierTest {
         script(
             attempts,
             () -> {
-              assertThat(Retrier.now()).isZero();
+              assertThat(CallEngine.now()).isZero();
               return throttled(ErrorMapping.retryAfter(headers));
             });
 
-    StepVerifier.withVirtualTime(() -> r.run(attempt, Retrier.Kind.IDEMPOTENT, REQ, null))
+    StepVerifier.withVirtualTime(() -> r.run(attempt, Operation.LIST, null))
         .expectSubscription()
         .expectNoEvent(Duration.ofMillis(7999))
         .then(() -> assertThat(attempts).hasValue(1))
@@ -213,11 +277,11 @@ class RetrierTest {
 
   @Test
   void aRetryAfterOn503IsHonouredLikeOneOn429() {
-    Retrier r = retrier(policy().build());
+    Harness r = retrier(policy().build());
     AtomicInteger attempts = new AtomicInteger();
     Mono<String> attempt = script(attempts, () -> unavailable(Duration.ofSeconds(2)));
 
-    StepVerifier.withVirtualTime(() -> r.run(attempt, Retrier.Kind.IDEMPOTENT, REQ, null))
+    StepVerifier.withVirtualTime(() -> r.run(attempt, Operation.LIST, null))
         .expectSubscription()
         .expectNoEvent(Duration.ofMillis(1999))
         .thenAwait(Duration.ofMillis(201))
@@ -228,18 +292,18 @@ class RetrierTest {
 
   @Test
   void aRetryAfterBeyondMaxRetryAfterSurfacesAtOnceCarryingIt() {
-    Retrier r = retrier(policy().maxRetryAfter(Duration.ofSeconds(20)).build());
+    Harness r = retrier(policy().maxRetryAfter(Duration.ofSeconds(20)).build());
     AtomicInteger attempts = new AtomicInteger();
     Mono<String> attempt = script(attempts, () -> throttled(Duration.ofSeconds(60)));
 
     // No virtual time passes: an error that waited first would never arrive.
-    StepVerifier.withVirtualTime(() -> r.run(attempt, Retrier.Kind.IDEMPOTENT, REQ, null))
+    StepVerifier.withVirtualTime(() -> r.run(attempt, Operation.LIST, null))
         .expectSubscription()
         .expectErrorSatisfies(
             e -> {
               assertThat(e).isInstanceOf(RateLimitedException.class);
               assertThat(((RateLimitedException) e).retryAfter()).contains(Duration.ofSeconds(60));
-              assertThat(Retrier.now()).isZero();
+              assertThat(CallEngine.now()).isZero();
             })
         .verify(VERIFY);
     assertThat(attempts).hasValue(1);
@@ -247,7 +311,7 @@ class RetrierTest {
 
   @Test
   void aRetryAfterBeyondWhatIsLeftOfTheDeadlineSurfacesAtOnce() {
-    Retrier r =
+    Harness r =
         retrier(
             policy()
                 .maxRetryAfter(Duration.ofSeconds(60))
@@ -256,7 +320,7 @@ class RetrierTest {
     AtomicInteger attempts = new AtomicInteger();
     Mono<String> attempt = script(attempts, () -> throttled(Duration.ofSeconds(15)));
 
-    StepVerifier.withVirtualTime(() -> r.run(attempt, Retrier.Kind.IDEMPOTENT, REQ, null))
+    StepVerifier.withVirtualTime(() -> r.run(attempt, Operation.LIST, null))
         .expectSubscription()
         .expectErrorSatisfies(
             e ->
@@ -268,7 +332,7 @@ class RetrierTest {
 
   @Test
   void theDeadlineBoundsAllAttemptsAndWaitsTogether() {
-    Retrier r =
+    Harness r =
         retrier(
             policy()
                 .maxAttempts(10)
@@ -285,13 +349,13 @@ class RetrierTest {
               return Mono.delay(Duration.ofSeconds(4)).then(Mono.error(status(500 + n)));
             });
 
-    StepVerifier.withVirtualTime(() -> r.run(attempt, Retrier.Kind.IDEMPOTENT, REQ, null))
+    StepVerifier.withVirtualTime(() -> r.run(attempt, Operation.LIST, null))
         .expectSubscription()
         .expectNoEvent(Duration.ofMillis(9999))
         .thenAwait(Duration.ofMillis(1))
         .expectErrorSatisfies(
             e -> {
-              assertThat(e).isInstanceOf(ResponseTimeoutException.class);
+              assertThat(e).isInstanceOf(DeadlineExceededException.class);
               assertThat(e.getMessage()).contains("deadline of 10000 ms");
               assertThat(e.getSuppressed())
                   .hasSize(2)
@@ -303,14 +367,13 @@ class RetrierTest {
 
   @Test
   void aFirstAttemptThatCouldOutliveTheDeadlineIsCutAtTheDeadline() {
-    Retrier r = new Retrier(policy().deadline(Duration.ofSeconds(2)).build(), 60_000);
+    Harness r = retrier(policy().deadline(Duration.ofSeconds(2)).build());
 
-    StepVerifier.withVirtualTime(
-            () -> r.run(Mono.<String>never(), Retrier.Kind.IDEMPOTENT, REQ, null))
+    StepVerifier.withVirtualTime(() -> r.run(Mono.<String>never(), Operation.LIST, null))
         .expectSubscription()
         .expectNoEvent(Duration.ofMillis(1999))
         .thenAwait(Duration.ofMillis(1))
-        .expectError(ResponseTimeoutException.class)
+        .expectError(DeadlineExceededException.class)
         .verify(VERIFY);
   }
 
@@ -318,7 +381,7 @@ class RetrierTest {
 
   @Test
   void exhaustionGivesTheLastRealFailureWithTheEarlierOnesSuppressed() {
-    Retrier r =
+    Harness r =
         retrier(
             policy()
                 .maxAttempts(3)
@@ -331,7 +394,7 @@ class RetrierTest {
     AtomicInteger attempts = new AtomicInteger();
     Mono<String> attempt = script(attempts, () -> first, () -> second, () -> third);
 
-    StepVerifier.withVirtualTime(() -> r.run(attempt, Retrier.Kind.IDEMPOTENT, REQ, null))
+    StepVerifier.withVirtualTime(() -> r.run(attempt, Operation.LIST, null))
         .expectSubscription()
         .thenAwait(Duration.ofSeconds(1))
         .expectErrorSatisfies(
@@ -346,11 +409,11 @@ class RetrierTest {
 
   @Test
   void retryPolicyNoneMakesExactlyOneAttempt() {
-    Retrier r = retrier(RetryPolicy.none());
+    Harness r = retrier(RetryPolicy.none());
     AtomicInteger attempts = new AtomicInteger();
     Mono<String> attempt = script(attempts, () -> unavailable(null));
 
-    StepVerifier.withVirtualTime(() -> r.run(attempt, Retrier.Kind.IDEMPOTENT, REQ, null))
+    StepVerifier.withVirtualTime(() -> r.run(attempt, Operation.LIST, null))
         .expectSubscription()
         .expectErrorSatisfies(e -> assertThat(e.getSuppressed()).isEmpty())
         .verify(VERIFY);
@@ -359,7 +422,7 @@ class RetrierTest {
 
   @Test
   void cancellingDuringABackoffSendsNothingMore() {
-    Retrier r = retrier(policy().maxAttempts(5).throttledBackoff(Duration.ofSeconds(1)).build());
+    Harness r = retrier(policy().maxAttempts(5).throttledBackoff(Duration.ofSeconds(1)).build());
     AtomicInteger attempts = new AtomicInteger();
     Mono<String> attempt =
         script(
@@ -371,7 +434,7 @@ class RetrierTest {
     VirtualTimeScheduler clock = VirtualTimeScheduler.create();
 
     StepVerifier.withVirtualTime(
-            () -> r.run(attempt, Retrier.Kind.IDEMPOTENT, REQ, null), () -> clock, Long.MAX_VALUE)
+            () -> r.run(attempt, Operation.LIST, null), () -> clock, Long.MAX_VALUE)
         .expectSubscription()
         .thenAwait(Duration.ofMillis(500)) // inside the first wait of at least 1 s
         .then(() -> assertThat(attempts).hasValue(1))
@@ -397,12 +460,12 @@ class RetrierTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("neverRetried")
   void failuresThatWillNotChangeAreNeverRetried(TokenClientException failure) {
-    for (Retrier.Kind kind : Retrier.Kind.values()) {
-      Retrier r = retrier(policy().maxAttempts(5).build());
+    for (Operation kind : List.of(Operation.LIST, Operation.DELETE, Operation.CREATE)) {
+      Harness r = retrier(policy().maxAttempts(5).build());
       AtomicInteger attempts = new AtomicInteger();
       Mono<String> attempt = script(attempts, () -> failure);
       StepVerifier.withVirtualTime(
-              () -> r.run(attempt, kind, REQ, kind == Retrier.Kind.CREATE ? noReconcile() : null))
+              () -> r.run(attempt, kind, kind == Operation.CREATE ? noReconcile() : null))
           .expectSubscription()
           .expectErrorSatisfies(e -> assertThat(e).isSameAs(failure))
           .verify(VERIFY);
@@ -423,11 +486,11 @@ class RetrierTest {
   @MethodSource("serverDidNotAct")
   void failuresWhereTheServerDidNotActAreRetriedEvenForCreate(
       Supplier<TokenClientException> failure) {
-    Retrier r = retrier(policy().throttledBackoff(Duration.ofMillis(10)).build());
+    Harness r = retrier(policy().throttledBackoff(Duration.ofMillis(10)).build());
     AtomicInteger attempts = new AtomicInteger();
     Mono<String> attempt = script(attempts, failure::get);
 
-    StepVerifier.withVirtualTime(() -> r.run(attempt, Retrier.Kind.CREATE, REQ, noReconcile()))
+    StepVerifier.withVirtualTime(() -> r.run(attempt, Operation.CREATE, noReconcile()))
         .expectSubscription()
         .thenAwait(Duration.ofSeconds(1))
         .expectNext("ok")
@@ -448,11 +511,11 @@ class RetrierTest {
   @ParameterizedTest
   @MethodSource("ambiguous")
   void ambiguousFailuresAreRetriedForListAndDelete(Supplier<TokenClientException> failure) {
-    for (Retrier.Kind kind : List.of(Retrier.Kind.IDEMPOTENT, Retrier.Kind.DELETE)) {
-      Retrier r = retrier(policy().build());
+    for (Operation kind : List.of(Operation.LIST, Operation.DELETE)) {
+      Harness r = retrier(policy().build());
       AtomicInteger attempts = new AtomicInteger();
       Mono<String> attempt = script(attempts, failure::get);
-      StepVerifier.withVirtualTime(() -> r.run(attempt, kind, REQ, null))
+      StepVerifier.withVirtualTime(() -> r.run(attempt, kind, null))
           .expectSubscription()
           .thenAwait(Duration.ofSeconds(1))
           .expectNext("ok")
@@ -466,7 +529,7 @@ class RetrierTest {
   @MethodSource("ambiguous")
   void anAmbiguousCreateIsNotRetriedAndSaysTheTokenMayExist(
       Supplier<TokenClientException> failure) {
-    Retrier r = retrier(policy().maxAttempts(5).build());
+    Harness r = retrier(policy().maxAttempts(5).build());
     AtomicInteger attempts = new AtomicInteger();
     // The attempt fails after 3 s: the window runs from the call's start to then.
     Mono<String> attempt =
@@ -476,7 +539,7 @@ class RetrierTest {
               return Mono.delay(Duration.ofSeconds(3)).then(Mono.<String>error(failure.get()));
             });
 
-    StepVerifier.withVirtualTime(() -> r.run(attempt, Retrier.Kind.CREATE, REQ, noReconcile()))
+    StepVerifier.withVirtualTime(() -> r.run(attempt, Operation.CREATE, noReconcile()))
         .expectSubscription()
         .thenAwait(Duration.ofSeconds(3))
         .expectErrorSatisfies(
@@ -492,13 +555,13 @@ class RetrierTest {
 
   @Test
   void aCreateFailingWithoutAnAnswerAfterA503IsNotRetriedEither() {
-    Retrier r = retrier(policy().maxAttempts(5).throttledBackoff(Duration.ofMillis(1)).build());
+    Harness r = retrier(policy().maxAttempts(5).throttledBackoff(Duration.ofMillis(1)).build());
     AtomicInteger attempts = new AtomicInteger();
     ServerErrorException busy = unavailable(null);
     ResponseTimeoutException timeout = new ResponseTimeoutException("timed out", null);
     Mono<String> attempt = script(attempts, () -> busy, () -> timeout);
 
-    StepVerifier.withVirtualTime(() -> r.run(attempt, Retrier.Kind.CREATE, REQ, noReconcile()))
+    StepVerifier.withVirtualTime(() -> r.run(attempt, Operation.CREATE, noReconcile()))
         .expectSubscription()
         .thenAwait(Duration.ofSeconds(1))
         .expectErrorSatisfies(
@@ -513,12 +576,12 @@ class RetrierTest {
 
   @Test
   void aDeleteAnswering404AfterAnAmbiguousAttemptCompletes() {
-    Retrier r = retrier(policy().build());
+    Harness r = retrier(policy().build());
     AtomicInteger attempts = new AtomicInteger();
     Mono<String> attempt =
         script(attempts, () -> status(500), () -> new NotFoundException(null, "gone", REQ));
 
-    StepVerifier.withVirtualTime(() -> r.run(attempt, Retrier.Kind.DELETE, REQ, null))
+    StepVerifier.withVirtualTime(() -> r.run(attempt, Operation.DELETE, null))
         .expectSubscription()
         .thenAwait(Duration.ofSeconds(1))
         .expectComplete()
@@ -528,12 +591,12 @@ class RetrierTest {
 
   @Test
   void aDeleteAnswering404AfterOnlyUnambiguousFailuresIsStillAnError() {
-    Retrier r = retrier(policy().throttledBackoff(Duration.ofMillis(1)).build());
+    Harness r = retrier(policy().throttledBackoff(Duration.ofMillis(1)).build());
     AtomicInteger attempts = new AtomicInteger();
     Mono<String> attempt =
         script(attempts, () -> unavailable(null), () -> new NotFoundException(null, "gone", REQ));
 
-    StepVerifier.withVirtualTime(() -> r.run(attempt, Retrier.Kind.DELETE, REQ, null))
+    StepVerifier.withVirtualTime(() -> r.run(attempt, Operation.DELETE, null))
         .expectSubscription()
         .thenAwait(Duration.ofSeconds(1))
         .expectError(NotFoundException.class)
@@ -542,32 +605,24 @@ class RetrierTest {
 
   @Test
   void aFailedCleanUpAfterTheLastAmbiguousCreateIsReportedOnceWithTheTokenThatMayExist() {
-    Retrier r = retrier(policy().maxAttempts(2).build());
+    Harness r = retrier(policy().maxAttempts(2).build());
     AtomicInteger reconciles = new AtomicInteger();
     ConnectionClosedException cleanUpFailure =
         new ConnectionClosedException("list failed", null, false);
-    Retrier.CreateHooks hooks =
-        new Retrier.CreateHooks() {
-          @Override
-          public Mono<Void> reconcile() {
-            return Mono.defer(
-                () ->
-                    reconciles.incrementAndGet() == 1
-                        ? Mono.<Void>empty()
-                        : Mono.<Void>error(cleanUpFailure));
-          }
-
-          @Override
-          public TokenClientException mayExist(long startMillis, long endMillis) {
-            return noReconcile().mayExist(startMillis, endMillis);
-          }
-        };
+    CreateSafety hooks =
+        reconciling(
+            () ->
+                Mono.defer(
+                    () ->
+                        reconciles.incrementAndGet() == 1
+                            ? Mono.<Void>empty()
+                            : Mono.<Void>error(cleanUpFailure)));
     ResponseTimeoutException first = new ResponseTimeoutException("timed out 1", null);
     ResponseTimeoutException second = new ResponseTimeoutException("timed out 2", null);
     AtomicInteger attempts = new AtomicInteger();
     Mono<String> attempt = script(attempts, () -> first, () -> second);
 
-    StepVerifier.withVirtualTime(() -> r.run(attempt, Retrier.Kind.CREATE, REQ, hooks))
+    StepVerifier.withVirtualTime(() -> r.run(attempt, Operation.CREATE, hooks))
         .expectSubscription()
         .thenAwait(Duration.ofSeconds(1))
         .expectErrorSatisfies(
@@ -585,24 +640,13 @@ class RetrierTest {
 
   @Test
   void aSuccessfulCleanUpAfterTheLastAmbiguousCreateLeavesNoTokenThatMayExist() {
-    Retrier r = retrier(policy().maxAttempts(1).build());
+    Harness r = retrier(policy().maxAttempts(1).build());
     AtomicInteger reconciles = new AtomicInteger();
-    Retrier.CreateHooks hooks =
-        new Retrier.CreateHooks() {
-          @Override
-          public Mono<Void> reconcile() {
-            return Mono.fromRunnable(reconciles::incrementAndGet);
-          }
-
-          @Override
-          public TokenClientException mayExist(long startMillis, long endMillis) {
-            return noReconcile().mayExist(startMillis, endMillis);
-          }
-        };
+    CreateSafety hooks = reconciling(() -> Mono.fromRunnable(reconciles::incrementAndGet));
     AtomicInteger attempts = new AtomicInteger();
     Mono<String> attempt = script(attempts, () -> status(500));
 
-    StepVerifier.withVirtualTime(() -> r.run(attempt, Retrier.Kind.CREATE, REQ, hooks))
+    StepVerifier.withVirtualTime(() -> r.run(attempt, Operation.CREATE, hooks))
         .expectSubscription()
         .expectErrorSatisfies(e -> assertThat(TokenMayExistException.in(e)).isEmpty())
         .verify(VERIFY);
@@ -614,7 +658,7 @@ class RetrierTest {
   @Test
   void retriesStopOnceTheClientWideBudgetIsSpent() {
     // No share of calls, 1 a second: 10 retries in the 10-second window.
-    Retrier r =
+    Harness r =
         retrier(
             RetryPolicy.builder()
                 .retryBudget(0, 1)
@@ -631,8 +675,7 @@ class RetrierTest {
                             r.run(
                                     script(new AtomicInteger(), () -> unavailable(null))
                                         .doOnSubscribe(s -> attempts.incrementAndGet()),
-                                    Retrier.Kind.IDEMPOTENT,
-                                    REQ,
+                                    Operation.LIST,
                                     null)
                                 .onErrorReturn("failed"))
                     .collectList())
@@ -650,36 +693,34 @@ class RetrierTest {
 
   @Test
   void neitherA503NorALone429WithoutAFullSecondOfCountsStartsTheAdaptiveLimiter() {
-    Retrier r = retrier(RetryPolicy.builder().throttledBackoff(Duration.ofMillis(1)).build());
+    Harness r = retrier(RetryPolicy.builder().throttledBackoff(Duration.ofMillis(1)).build());
     AtomicInteger attempts = new AtomicInteger();
 
     StepVerifier.withVirtualTime(
-            () ->
-                r.run(
-                    script(attempts, () -> unavailable(null)), Retrier.Kind.IDEMPOTENT, REQ, null))
+            () -> r.run(script(attempts, () -> unavailable(null)), Operation.LIST, null))
         .expectSubscription()
         .thenAwait(Duration.ofSeconds(1))
         .expectNext("ok")
-        .then(() -> assertThat(r.limiter().rate(Retrier.now())).isZero())
+        .then(() -> assertThat(r.limiter().rate(CallEngine.now())).isZero())
         .expectComplete()
         .verify(VERIFY);
 
     AtomicInteger more = new AtomicInteger();
     StepVerifier.withVirtualTime(
-            () -> r.run(script(more, () -> throttled(null)), Retrier.Kind.IDEMPOTENT, REQ, null))
+            () -> r.run(script(more, () -> throttled(null)), Operation.LIST, null))
         .expectSubscription()
         .thenAwait(Duration.ofSeconds(1))
         .expectNext("ok")
         // Pacing needs a full second showing at least 5% of attempts throttled; a lone 429 is left
         // to the backoff (AdaptiveThrottlingTest shows pacing start against a real limit).
-        .then(() -> assertThat(r.limiter().rate(Retrier.now())).isZero())
+        .then(() -> assertThat(r.limiter().rate(CallEngine.now())).isZero())
         .expectComplete()
         .verify(VERIFY);
   }
 
   @Test
   void callsThatTheClientsOwnPacingWouldDelayPastTheDeadlineFailAtOnce() {
-    Retrier r = retrier(RetryPolicy.builder().deadline(Duration.ofSeconds(3)).build());
+    Harness r = retrier(RetryPolicy.builder().deadline(Duration.ofSeconds(3)).build());
     r.limiter().onThrottle(0, 1); // 0.7 a second: a slot every 1428 ms
 
     StepVerifier.withVirtualTime(
@@ -687,18 +728,16 @@ class RetrierTest {
                 Flux.range(0, 4)
                     .flatMap(
                         i ->
-                            r.run(Mono.just("ok"), Retrier.Kind.IDEMPOTENT, REQ, null)
+                            r.run(Mono.just("ok"), Operation.LIST, null)
                                 .onErrorResume(
-                                    RateLimitedException.class,
-                                    e -> Mono.just(String.valueOf(e.errorCode()))))
+                                    ClientPacingException.class, e -> Mono.just("paced")))
                     .collectList())
         .expectSubscription()
         .thenAwait(Duration.ofSeconds(3))
         .assertNext(
             results ->
                 assertThat(results)
-                    .containsExactlyInAnyOrder(
-                        "ok", "ok", "ok", Retrier.CLIENT_PACED)) // at 0, 1428 and 2857 ms
+                    .containsExactlyInAnyOrder("ok", "ok", "ok", "paced")) // at 0, 1428 and 2857 ms
         .expectComplete()
         .verify(VERIFY);
   }

@@ -1,6 +1,16 @@
-package dev.dyntokens.internal;
+package dev.dyntokens.micrometer;
 
+import static java.util.Objects.requireNonNull;
+
+import dev.dyntokens.ClientPacingException;
+import dev.dyntokens.ClientTelemetry;
+import dev.dyntokens.ConnectionClosedException;
+import dev.dyntokens.ConnectionFailedException;
+import dev.dyntokens.ConnectionPoolExhaustedException;
+import dev.dyntokens.DeadlineExceededException;
 import dev.dyntokens.DynamicApiException;
+import dev.dyntokens.RateLimitedException;
+import dev.dyntokens.ResponseTimeoutException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,6 +19,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -18,15 +29,22 @@ import reactor.netty.resources.ConnectionPoolMetrics;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
- * Micrometer meters and observations. Every tag is low-cardinality: operation, target, outcome,
- * status class, exception kind, retry reason; never an id, a note or anything secret.
+ * {@link ClientTelemetry} with Micrometer meters and observations:
+ *
+ * <pre>{@code
+ * ReactiveTokenClient.builder()
+ *     .telemetry(MicrometerTelemetry.builder().meterRegistry(meters).observationRegistry(observations).build())
+ * }</pre>
+ *
+ * <p>Every tag is low-cardinality: operation, target, outcome, status class, exception kind, retry
+ * reason; never an id, a note or anything secret.
  *
  * <p>Meters (all prefixed {@code dynamic.tokens.}): {@code calls} (timer per logical call), {@code
  * retries} (counter by reason), {@code retry.budget.refused} (counter), {@code throttle.waits}
  * (timer of the adaptive limiter's waits), and {@code pool.*} gauges of the client's own connection
  * pool.
  */
-final class MicrometerTelemetry implements Telemetry {
+public final class MicrometerTelemetry implements ClientTelemetry {
   /** Reactor's context key for the current observation (ObservationThreadLocalAccessor.KEY). */
   static final String OBSERVATION_KEY = "micrometer.observation";
 
@@ -40,13 +58,60 @@ final class MicrometerTelemetry implements Telemetry {
   private final @Nullable MeterRegistry meters;
   private final @Nullable ObservationRegistry observations;
 
-  MicrometerTelemetry(@Nullable MeterRegistry meters, @Nullable ObservationRegistry observations) {
+  private MicrometerTelemetry(
+      @Nullable MeterRegistry meters, @Nullable ObservationRegistry observations) {
     this.meters = meters;
     this.observations = observations;
   }
 
+  /** Meters only. */
+  public static MicrometerTelemetry of(MeterRegistry meters) {
+    return builder().meterRegistry(meters).build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Collects the registries; at least one is needed. */
+  public static final class Builder {
+    private @Nullable MeterRegistry meters;
+    private @Nullable ObservationRegistry observations;
+
+    private Builder() {}
+
+    /**
+     * Records a {@code dynamic.tokens.calls} timer per logical call, retry and pacing meters, and
+     * {@code dynamic.tokens.pool.*} gauges of the client's own pool.
+     */
+    public Builder meterRegistry(MeterRegistry meters) {
+      this.meters = requireNonNull(meters, "meterRegistry == null");
+      return this;
+    }
+
+    /**
+     * Observes each logical call ({@code dynamic.tokens.call}) with a child observation per attempt
+     * ({@code dynamic.tokens.attempt}), so a trace shows retries. The parent is the observation in
+     * the subscriber's Reactor context, if any.
+     */
+    public Builder observationRegistry(ObservationRegistry observations) {
+      this.observations = requireNonNull(observations, "observationRegistry == null");
+      return this;
+    }
+
+    /**
+     * @throws IllegalStateException if neither registry was set
+     */
+    public MicrometerTelemetry build() {
+      if (meters == null && observations == null) {
+        throw new IllegalStateException("meterRegistry or observationRegistry is required");
+      }
+      return new MicrometerTelemetry(meters, observations);
+    }
+  }
+
   @Override
-  public <T> Mono<T> call(String operation, String target, Mono<T> call) {
+  public <T> Mono<T> observeCall(String operation, String target, Mono<T> call) {
     return Mono.deferContextual(
         context -> {
           long start = System.nanoTime();
@@ -124,7 +189,7 @@ final class MicrometerTelemetry implements Telemetry {
   }
 
   @Override
-  public <T> Mono<T> attempt(String operation, Mono<T> attempt) {
+  public <T> Mono<T> observeAttempt(String operation, Mono<T> attempt) {
     if (observations == null) {
       return attempt;
     }
@@ -144,18 +209,18 @@ final class MicrometerTelemetry implements Telemetry {
   }
 
   @Override
-  public void retry(String operation, Throwable failure) {
+  public void retried(String operation, Throwable failure) {
     if (meters != null) {
       Counter.builder(RETRIES)
           .description("Retries decided, by the failure that caused them")
-          .tags("operation", operation, "reason", Telemetry.reason(failure))
+          .tags("operation", operation, "reason", reason(failure))
           .register(meters)
           .increment();
     }
   }
 
   @Override
-  public void budgetRefused(String operation) {
+  public void retryRefusedByBudget(String operation) {
     if (meters != null) {
       Counter.builder(BUDGET_REFUSED)
           .description("Retries refused by the client's retry budget")
@@ -166,29 +231,52 @@ final class MicrometerTelemetry implements Telemetry {
   }
 
   @Override
-  public void paced(String operation, long waitMillis) {
+  public void paced(String operation, Duration wait) {
     if (meters != null) {
       Timer.builder(THROTTLE_WAITS)
           .description("Waits imposed by the client's own pacing after 429 answers")
           .tags("operation", operation)
           .register(meters)
-          .record(waitMillis, TimeUnit.MILLISECONDS);
+          .record(wait);
     }
   }
 
-  /** The telemetry for these registries, given as Object so callers need no Micrometer types. */
-  static Telemetry create(@Nullable Object meters, @Nullable Object observations) {
-    return new MicrometerTelemetry((MeterRegistry) meters, (ObservationRegistry) observations);
+  @Override
+  public ConnectionProvider.Builder instrumentPool(ConnectionProvider.Builder pool) {
+    MeterRegistry registry = meters;
+    return registry == null ? pool : pool.metrics(true, () -> poolGauges(registry));
   }
 
-  /** Adds gauges of the pool to the registry, given as Object for the same reason. */
-  static ConnectionProvider.Builder withPoolGauges(ConnectionProvider.Builder pool, Object meters) {
-    MeterRegistry registry = (MeterRegistry) meters;
-    return pool.metrics(true, () -> poolGauges(registry));
+  /** A low-cardinality name for what went wrong, for tags. */
+  static String reason(Throwable failure) {
+    if (failure instanceof RateLimitedException) {
+      return "throttled";
+    }
+    if (failure instanceof DynamicApiException) {
+      int status = ((DynamicApiException) failure).statusCode();
+      return status == 503 ? "unavailable" : status >= 500 ? "server_error" : "client_error";
+    }
+    if (failure instanceof ResponseTimeoutException
+        || failure instanceof DeadlineExceededException) {
+      return "timeout";
+    }
+    if (failure instanceof ConnectionFailedException) {
+      return "connect";
+    }
+    if (failure instanceof ConnectionClosedException) {
+      return "connection_closed";
+    }
+    if (failure instanceof ConnectionPoolExhaustedException) {
+      return "pool_exhausted";
+    }
+    if (failure instanceof ClientPacingException) {
+      return "client_paced";
+    }
+    return "other";
   }
 
   /** Registers gauges of the client's own pool into the registry. */
-  static ConnectionProvider.MeterRegistrar poolGauges(MeterRegistry meters) {
+  private static ConnectionProvider.MeterRegistrar poolGauges(MeterRegistry meters) {
     return (String poolName, String id, SocketAddress remote, ConnectionPoolMetrics m) -> {
       Tags tags = Tags.of("pool", poolName, "remote", String.valueOf(remote));
       Gauge.builder("dynamic.tokens.pool.active", m, ConnectionPoolMetrics::acquiredSize)

@@ -1,0 +1,97 @@
+package dev.dyntokens.internal;
+
+import dev.dyntokens.ClientTelemetry;
+import dev.dyntokens.CreateTokenRequest;
+import dev.dyntokens.ReactiveTokenClient;
+import dev.dyntokens.Token;
+import dev.dyntokens.TokenInfo;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The one entry point of the engine behind {@link ReactiveTokenClient}. A call travels one way:
+ * {@link CallFactory} builds it, {@link CallEngine} runs it (deadline, retries, budget, pacing,
+ * create safety), each attempt is one {@link Exchange}, whose answer {@link ResponseReaders}
+ * decodes or maps to an error. Arguments are checked when a method is called; nothing is sent until
+ * subscription.
+ */
+public final class TokenEngine {
+  private final ClientConfig config;
+  private final Transport transport;
+  private final CallFactory calls;
+  private final CallEngine engine;
+  private final BackgroundWork background = new BackgroundWork();
+
+  public TokenEngine(ClientConfig config) {
+    this.config = config;
+    this.transport = new Transport(config);
+    Json json = new Json(config.objectMapper);
+    this.calls = new CallFactory(config, json, new ResponseReaders(json, config.apiToken));
+    this.engine =
+        new CallEngine(new Exchange(transport, config), config.retryPolicy, config.telemetry);
+  }
+
+  public String baseUrl() {
+    return config.baseUrl;
+  }
+
+  public Mono<Token> createToken(@Nullable String environmentId, CreateTokenRequest request) {
+    Call<Token> call = calls.create(environmentId, request);
+    ClientTelemetry telemetry = config.telemetry;
+    if (call.policy.reconcileCreates()) {
+      ReconcilingCreate.checkNoteRoom(request);
+      return telemetry.observeCall(
+          "create",
+          call.target,
+          Mono.defer(
+              () ->
+                  new ReconcilingCreate(engine, calls, background, environmentId, request, call)
+                      .run()));
+    }
+    ReportPossibleToken safety = new ReportPossibleToken(call.description, request);
+    return telemetry.observeCall(
+        "create",
+        call.target,
+        Mono.defer(
+            () -> {
+              // One key per logical call, the same on each of its attempts.
+              Call<Token> keyed = call.withIdempotencyKey(Ids.uuidAscii());
+              return engine.run(
+                  keyed,
+                  state -> engine.exchange(keyed, state),
+                  safety,
+                  CallEngine.NO_OUTER_DEADLINE);
+            }));
+  }
+
+  public Flux<TokenInfo> listTokens(@Nullable String environmentId) {
+    return engine
+        .execute(calls.list(environmentId, Operation.LIST), CallEngine.NO_OUTER_DEADLINE)
+        .flatMapIterable(list -> list);
+  }
+
+  public Mono<Void> deleteToken(@Nullable String environmentId, String tokenId) {
+    return engine.execute(
+        calls.delete(environmentId, tokenId, Operation.DELETE), CallEngine.NO_OUTER_DEADLINE);
+  }
+
+  /** Stops the background clean-ups, then disposes what the client created. */
+  public Mono<Void> closeLater() {
+    return Mono.defer(
+        () -> {
+          background.close();
+          return transport.closeLater();
+        });
+  }
+
+  /** How many background clean-ups are running; for tests and diagnostics. */
+  public int backgroundCleanups() {
+    return background.running();
+  }
+
+  @Override
+  public String toString() {
+    return config.toString();
+  }
+}

@@ -1,0 +1,141 @@
+package dev.dyntokens.internal;
+
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+import java.net.URI;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.netty.NettyPipeline;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * The Reactor Netty client calls go through: the caller's, or one with a pool and event loops of
+ * the client's own, with the headers every request carries and the optional wire logger. Disposes
+ * only what it created.
+ */
+final class Transport {
+  /** Below common load-balancer idle timeouts (AWS ALB 60 s, nginx 75 s, GCP 600 s). */
+  static final Duration MAX_IDLE_TIME = Duration.ofSeconds(20);
+
+  static final Duration MAX_LIFE_TIME = Duration.ofSeconds(60);
+  static final Duration EVICTION_INTERVAL = Duration.ofSeconds(10);
+
+  static final String USER_AGENT = userAgent();
+
+  private final HttpClient http;
+  private final @Nullable ConnectionProvider ownedPool;
+  private final @Nullable LoopResources ownedLoops;
+  private volatile boolean closed;
+
+  Transport(ClientConfig config) {
+    HttpClient base;
+    if (config.httpClient != null) {
+      this.ownedPool = null;
+      this.ownedLoops = null;
+      base = config.httpClient;
+      if (config.connectTimeoutSet) {
+        base = withConnectTimeout(base, config.connectTimeout);
+      }
+    } else {
+      ConnectionProvider.Builder pool =
+          ConnectionProvider.builder("dyntokens")
+              .maxConnections(config.maxConnections)
+              .pendingAcquireMaxCount(config.maxPendingAcquires)
+              .pendingAcquireTimeout(ClientConfig.PENDING_ACQUIRE_TIMEOUT)
+              .maxIdleTime(MAX_IDLE_TIME)
+              .maxLifeTime(MAX_LIFE_TIME)
+              .evictInBackground(EVICTION_INTERVAL)
+              .lifo();
+      this.ownedPool = config.telemetry.instrumentPool(pool).build();
+      this.ownedLoops =
+          LoopResources.create(
+              "dyntokens", Math.max(1, Runtime.getRuntime().availableProcessors()), true);
+      base =
+          withConnectTimeout(HttpClient.create(ownedPool), config.connectTimeout).runOn(ownedLoops);
+    }
+    String authorization = config.apiToken == null ? null : "Bearer " + config.apiToken;
+    // Set one by one: headers a caller's own HttpClient already carries (a proxy's, a tenant's)
+    // stay; only the client's own names are replaced.
+    HttpClient configured = base.headers(h -> setFixedHeaders(h, config.baseUrl, authorization));
+    if (config.wiretap) {
+      WireLogger logger = new WireLogger();
+      configured =
+          configured.doOnChannelInit(
+              (observer, channel, address) -> {
+                if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
+                  channel.pipeline().addBefore(NettyPipeline.HttpCodec, WireLogger.NAME, logger);
+                } else {
+                  channel.pipeline().addFirst(WireLogger.NAME, logger);
+                }
+              });
+    }
+    this.http = configured;
+  }
+
+  HttpClient http() {
+    return http;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** Disposes the pool and loops this transport created; completes when they are gone. */
+  Mono<Void> closeLater() {
+    return Mono.defer(
+        () -> {
+          closed = true;
+          Mono<Void> pool = ownedPool == null ? Mono.empty() : ownedPool.disposeLater();
+          Mono<Void> loops =
+              ownedLoops == null
+                  ? Mono.empty()
+                  : ownedLoops.disposeLater(Duration.ZERO, Duration.ofSeconds(2));
+          return pool.then(loops);
+        });
+  }
+
+  /**
+   * The headers every request carries, validated once here and copied into each request as they are
+   * ({@code Host} too, which Reactor Netty would otherwise format per request). Values are {@link
+   * AsciiString}s, which the encoder copies as bytes.
+   */
+  private static void setFixedHeaders(
+      HttpHeaders h, String baseUrl, @Nullable String authorization) {
+    h.set(HttpHeaderNames.HOST, AsciiString.of(hostHeader(URI.create(baseUrl))));
+    h.set(HttpHeaderNames.USER_AGENT, AsciiString.of(USER_AGENT));
+    h.set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON);
+    if (authorization != null) {
+      h.set(HttpHeaderNames.AUTHORIZATION, AsciiString.of(authorization));
+    }
+  }
+
+  /** {@code host[:port]}, the port left out when it is the scheme's default (RFC 9110 7.2). */
+  static String hostHeader(URI uri) {
+    int port = uri.getPort();
+    boolean defaultPort =
+        port == -1
+            || ("https".equalsIgnoreCase(uri.getScheme()) && port == 443)
+            || ("http".equalsIgnoreCase(uri.getScheme()) && port == 80);
+    return defaultPort ? uri.getHost() : uri.getHost() + ":" + port;
+  }
+
+  private static HttpClient withConnectTimeout(HttpClient client, Duration timeout) {
+    return client.option(
+        ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, timeout.toMillis()));
+  }
+
+  private static String userAgent() {
+    String version = Transport.class.getPackage().getImplementationVersion();
+    return "dynamic-token-client/"
+        + (version == null ? "dev" : version)
+        + " (Java "
+        + Runtime.version().feature()
+        + "; reactor-netty)";
+  }
+}
