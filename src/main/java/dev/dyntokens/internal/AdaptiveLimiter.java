@@ -1,6 +1,7 @@
 package dev.dyntokens.internal;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,15 +20,10 @@ final class AdaptiveLimiter {
   static final double MIN_RATE = 0.5;
 
   private final boolean enabled;
-  private volatile @Nullable Pacer pacer;
+  private final AtomicReference<@Nullable Pacer> pacer = new AtomicReference<>();
 
   AdaptiveLimiter(boolean enabled) {
     this.enabled = enabled;
-  }
-
-  /** Reserves a send slot and returns how long to wait for it, 0 when not pacing. */
-  long reserveMillis(long nowMillis) {
-    return reserveMillis(nowMillis, Long.MAX_VALUE);
   }
 
   /**
@@ -36,12 +32,13 @@ final class AdaptiveLimiter {
    * call that will not be sent must not push every later call further out.
    */
   long reserveMillis(long nowMillis, long limitMillis) {
-    Pacer p = pacer;
+    Pacer p = pacer.get();
     if (p == null) {
       return 0;
     }
-    if (nowMillis - p.lastThrottle > IDLE_OFF_MILLIS) {
-      pacer = null;
+    if (nowMillis - p.lastThrottle() > IDLE_OFF_MILLIS) {
+      // Only this idle pacer goes: one that a concurrent throttle has just started stays.
+      pacer.compareAndSet(p, null);
       return 0;
     }
     return p.reserve(nowMillis, limitMillis);
@@ -55,13 +52,12 @@ final class AdaptiveLimiter {
     if (!enabled) {
       return;
     }
-    Pacer p = pacer;
+    Pacer p = pacer.get();
     if (p == null) {
-      synchronized (this) {
-        if (pacer == null) {
-          pacer = new Pacer(Math.max(MIN_RATE, acceptedPerSecond * DECREASE), nowMillis);
-        }
-      }
+      // Losing the race means another 429 of this burst started the pace; this one would fall
+      // within its cooldown.
+      pacer.compareAndSet(
+          null, new Pacer(Math.max(MIN_RATE, acceptedPerSecond * DECREASE), nowMillis));
       return;
     }
     p.throttled(nowMillis, acceptedPerSecond);
@@ -72,44 +68,60 @@ final class AdaptiveLimiter {
    * 0 when not pacing.
    */
   double rate(long nowMillis) {
-    Pacer p = pacer;
+    Pacer p = pacer.get();
     return p == null ? 0 : p.rate(nowMillis);
   }
 
   /** A rate with a next-free-slot clock (GCRA without burst). */
   static final class Pacer {
     private final AtomicLong nextFreeMicros = new AtomicLong();
-    private volatile double baseRate;
-    private volatile long baseAt;
-    volatile long lastThrottle;
 
-    Pacer(double rate, long nowMillis) {
-      this.baseRate = rate;
-      this.baseAt = nowMillis;
-      this.lastThrottle = nowMillis;
+    /** Replaced whole, so a reader never pairs one cut's rate with another cut's instant. */
+    private final AtomicReference<Base> base;
+
+    /**
+     * The rate set by the last throttle that cut it (or started the pace), and when: the rate grows
+     * from that instant, and the cooldown and the switch-off after idling count from it.
+     */
+    private record Base(double rate, long at) {
+      /** Additive increase: the rate grows with the seconds since the last decrease. */
+      double rateAt(long nowMillis) {
+        double seconds = Math.max(0, nowMillis - at) / 1000.0;
+        return rate * Math.pow(1 + INCREASE, seconds);
+      }
     }
 
-    /** Additive increase: the rate grows with the seconds since the last decrease. */
+    Pacer(double rate, long nowMillis) {
+      this.base = new AtomicReference<>(new Base(rate, nowMillis));
+    }
+
+    long lastThrottle() {
+      return base.get().at();
+    }
+
     double rate(long nowMillis) {
-      double seconds = Math.max(0, nowMillis - baseAt) / 1000.0;
-      return baseRate * Math.pow(1 + INCREASE, seconds);
+      return base.get().rateAt(nowMillis);
     }
 
     /**
      * Cuts the pace by {@link #DECREASE}, and at least to that share of what the server accepted: a
-     * first estimate taken in a burst may be far above the server's limit.
+     * first estimate taken in a burst may be far above the server's limit. The cooldown is checked
+     * against the base the cut replaces, so of concurrent throttles in one burst only one cuts.
      */
     void throttled(long nowMillis, long acceptedPerSecond) {
-      if (nowMillis - lastThrottle < COOLDOWN_MILLIS) {
-        return;
+      while (true) {
+        Base b = base.get();
+        if (nowMillis - b.at() < COOLDOWN_MILLIS) {
+          return;
+        }
+        double cut = b.rateAt(nowMillis) * DECREASE;
+        if (acceptedPerSecond > 0) {
+          cut = Math.min(cut, acceptedPerSecond * DECREASE);
+        }
+        if (base.compareAndSet(b, new Base(Math.max(MIN_RATE, cut), nowMillis))) {
+          return;
+        }
       }
-      double cut = rate(nowMillis) * DECREASE;
-      if (acceptedPerSecond > 0) {
-        cut = Math.min(cut, acceptedPerSecond * DECREASE);
-      }
-      baseRate = Math.max(MIN_RATE, cut);
-      baseAt = nowMillis;
-      lastThrottle = nowMillis;
     }
 
     long reserve(long nowMillis, long limitMillis) {
