@@ -43,12 +43,6 @@ public record Token(
     scopes = List.copyOf(requireNonNull(scopes, "scopes == null"));
   }
 
-  /** This token as the list endpoints describe it, without the secret. */
-  public TokenInfo info() {
-    return new TokenInfo(
-        id, checksum, createdBy, createdAt, active, note, projectEnvironmentId, scopes);
-  }
-
   /** Never contains {@link #rawToken()}: the secret is shown as {@code dyn_…} and its checksum. */
   @Override
   public String toString() {
