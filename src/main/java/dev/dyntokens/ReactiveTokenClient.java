@@ -50,39 +50,91 @@ public final class ReactiveTokenClient implements AutoCloseable {
 
   /** Creates a user API token ({@code POST /user/tokens}). The answer holds its only secret. */
   public Mono<Token> createToken(CreateTokenRequest request) {
+    return createToken(request, RequestOptions.none());
+  }
+
+  /** {@link #createToken(CreateTokenRequest)} with per-call options. */
+  public Mono<Token> createToken(CreateTokenRequest request, RequestOptions options) {
     requireNonNull(request, "request == null");
-    return api.createToken(null, request);
+    requireNonNull(options, "options == null");
+    return api.createToken(null, request, options);
   }
 
   /** Creates an environment API token ({@code POST /environments/{environmentId}/tokens}). */
   public Mono<Token> createEnvironmentToken(String environmentId, CreateTokenRequest request) {
+    return createEnvironmentToken(environmentId, request, RequestOptions.none());
+  }
+
+  /** {@link #createEnvironmentToken(String, CreateTokenRequest)} with per-call options. */
+  public Mono<Token> createEnvironmentToken(
+      String environmentId, CreateTokenRequest request, RequestOptions options) {
     requireNonNull(environmentId, "environmentId == null");
     requireNonNull(request, "request == null");
-    return api.createToken(environmentId, request);
+    requireNonNull(options, "options == null");
+    return api.createToken(environmentId, request, options);
   }
 
   /** Lists the user's API tokens ({@code GET /user/tokens}), without their secrets. */
   public Flux<TokenInfo> listTokens() {
-    return api.listTokens(null);
+    return listTokens(RequestOptions.none());
+  }
+
+  /** {@link #listTokens()} with per-call options. */
+  public Flux<TokenInfo> listTokens(RequestOptions options) {
+    requireNonNull(options, "options == null");
+    return api.listTokens(null, options);
   }
 
   /** Lists an environment's API tokens ({@code GET /environments/{environmentId}/tokens}). */
   public Flux<TokenInfo> listEnvironmentTokens(String environmentId) {
+    return listEnvironmentTokens(environmentId, RequestOptions.none());
+  }
+
+  /** {@link #listEnvironmentTokens(String)} with per-call options. */
+  public Flux<TokenInfo> listEnvironmentTokens(String environmentId, RequestOptions options) {
     requireNonNull(environmentId, "environmentId == null");
-    return api.listTokens(environmentId);
+    requireNonNull(options, "options == null");
+    return api.listTokens(environmentId, options);
   }
 
   /** Deletes a user API token ({@code DELETE /user/tokens/{tokenId}}). */
   public Mono<Void> deleteToken(String tokenId) {
+    return deleteToken(tokenId, RequestOptions.none());
+  }
+
+  /** {@link #deleteToken(String)} with per-call options. */
+  public Mono<Void> deleteToken(String tokenId, RequestOptions options) {
     requireNonNull(tokenId, "tokenId == null");
-    return api.deleteToken(null, tokenId);
+    requireNonNull(options, "options == null");
+    return api.deleteToken(null, tokenId, options);
   }
 
   /** Deletes an environment token ({@code DELETE /environments/{environmentId}/tokens/{id}}). */
   public Mono<Void> deleteEnvironmentToken(String environmentId, String tokenId) {
+    return deleteEnvironmentToken(environmentId, tokenId, RequestOptions.none());
+  }
+
+  /** {@link #deleteEnvironmentToken(String, String)} with per-call options. */
+  public Mono<Void> deleteEnvironmentToken(
+      String environmentId, String tokenId, RequestOptions options) {
     requireNonNull(environmentId, "environmentId == null");
     requireNonNull(tokenId, "tokenId == null");
-    return api.deleteToken(environmentId, tokenId);
+    requireNonNull(options, "options == null");
+    return api.deleteToken(environmentId, tokenId, options);
+  }
+
+  /**
+   * Introspects the API token in use ({@code GET /tokens/me}), without its secret: a service calls
+   * it at start-up to check that its token is valid and has the scopes it needs.
+   */
+  public Mono<TokenInfo> currentToken() {
+    return currentToken(RequestOptions.none());
+  }
+
+  /** {@link #currentToken()} with per-call options. */
+  public Mono<TokenInfo> currentToken(RequestOptions options) {
+    requireNonNull(options, "options == null");
+    return api.currentToken(options);
   }
 
   /** The base URL calls go to, for example {@code https://app.dynamicauth.com/api/v0}. */

@@ -1,6 +1,7 @@
 package dev.dyntokens.internal;
 
 import dev.dyntokens.RetryPolicy;
+import io.netty.handler.codec.http.HttpHeaders;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,6 +32,9 @@ final class Call<T> {
 
   final ResponseReader<T> reader;
 
+  /** The caller's headers for this call, checked, without any the client sets; null for none. */
+  final @Nullable HttpHeaders extraHeaders;
+
   Call(
       Operation operation,
       String target,
@@ -40,7 +44,8 @@ final class Call<T> {
       @Nullable CharSequence idempotencyKey,
       long responseTimeoutNanos,
       RetryPolicy policy,
-      ResponseReader<T> reader) {
+      ResponseReader<T> reader,
+      @Nullable HttpHeaders extraHeaders) {
     this.operation = operation;
     this.target = target;
     this.url = url;
@@ -50,12 +55,22 @@ final class Call<T> {
     this.responseTimeoutNanos = responseTimeoutNanos;
     this.policy = policy;
     this.reader = reader;
+    this.extraHeaders = extraHeaders;
   }
 
   /** The same call with this idempotency key: each subscription to a create has its own. */
   Call<T> withIdempotencyKey(CharSequence key) {
     return new Call<>(
-        operation, target, url, description, body, key, responseTimeoutNanos, policy, reader);
+        operation,
+        target,
+        url,
+        description,
+        body,
+        key,
+        responseTimeoutNanos,
+        policy,
+        reader,
+        extraHeaders);
   }
 
   /** The same call with another body and key: each reconciled attempt sends its own note. */
@@ -69,6 +84,7 @@ final class Call<T> {
         idempotencyKey,
         responseTimeoutNanos,
         policy,
-        reader);
+        reader,
+        extraHeaders);
   }
 }

@@ -1,20 +1,27 @@
 package dev.dyntokens.internal;
 
 import dev.dyntokens.CreateTokenRequest;
+import dev.dyntokens.RequestOptions;
+import dev.dyntokens.RetryPolicy;
 import dev.dyntokens.Token;
 import dev.dyntokens.TokenInfo;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Builds each {@link Call} from what the facade was given: checks ids so that none can change a
- * path, builds the URL and its description, encodes the body, and picks the reader of its answer.
+ * path, builds the URL and its description, encodes the body, picks the reader of its answer, and
+ * applies the caller's {@link RequestOptions} over the client's configuration.
  */
 final class CallFactory {
   private final ClientConfig config;
   private final Json json;
   private final ResponseReaders readers;
   private final String userTokensUrl;
+  private final String currentTokenUrl;
   private final long responseTimeoutNanos;
 
   CallFactory(ClientConfig config, Json json, ResponseReaders readers) {
@@ -22,61 +29,87 @@ final class CallFactory {
     this.json = json;
     this.readers = readers;
     this.userTokensUrl = config.baseUrl + "/user/tokens";
+    this.currentTokenUrl = config.baseUrl + "/tokens/me";
     this.responseTimeoutNanos = config.responseTimeout.toNanos();
   }
 
-  /** A create; each subscription gives it its own idempotency key. */
-  Call<Token> create(@Nullable String environmentId, CreateTokenRequest request) {
-    return create(environmentId, json.encode(request));
-  }
-
-  /** A create with this body (a reconciled attempt's marked note). */
-  Call<Token> create(@Nullable String environmentId, byte[] body) {
-    String url = tokensUrl(environmentId);
-    return new Call<>(
+  /** A create; each subscription gives it its own idempotency key unless the caller gave one. */
+  Call<Token> create(
+      @Nullable String environmentId, CreateTokenRequest request, RequestOptions options) {
+    return call(
         Operation.CREATE,
-        target(environmentId),
-        url,
-        "POST " + path(url),
-        body,
-        null,
-        responseTimeoutNanos,
-        config.retryPolicy,
-        readers.created);
+        environmentId,
+        tokensUrl(environmentId),
+        json.encode(request),
+        readers.created,
+        options);
   }
 
   /** {@link Operation#LIST}, or a reconciled create's {@link Operation#RECONCILE_LIST}. */
-  Call<List<TokenInfo>> list(@Nullable String environmentId, Operation operation) {
-    String url = tokensUrl(environmentId);
-    return new Call<>(
-        operation,
-        target(environmentId),
-        url,
-        "GET " + path(url),
-        null,
-        null,
-        responseTimeoutNanos,
-        config.retryPolicy,
-        readers.list);
+  Call<List<TokenInfo>> list(
+      @Nullable String environmentId, Operation operation, RequestOptions options) {
+    return call(operation, environmentId, tokensUrl(environmentId), null, readers.list, options);
   }
 
   /** {@link Operation#DELETE}, or a reconciled create's {@link Operation#RECONCILE_DELETE}. */
-  Call<Void> delete(@Nullable String environmentId, String tokenId, Operation operation) {
+  Call<Void> delete(
+      @Nullable String environmentId, String tokenId, Operation operation, RequestOptions options) {
     String url = tokensUrl(environmentId) + "/" + PathIds.check(tokenId, "tokenId");
-    return new Call<>(
-        operation,
-        target(environmentId),
-        url,
-        "DELETE " + path(url),
-        null,
-        null,
-        responseTimeoutNanos,
-        config.retryPolicy,
-        readers.nothing);
+    return call(operation, environmentId, url, null, readers.nothing, options);
+  }
+
+  /** {@code GET /tokens/me}: the API token in use. */
+  Call<TokenInfo> currentToken(RequestOptions options) {
+    return call(Operation.CURRENT_TOKEN, null, currentTokenUrl, null, readers.current, options);
   }
 
   Json json() {
     return json;
+  }
+
+  private <T> Call<T> call(
+      Operation operation,
+      @Nullable String environmentId,
+      String url,
+      byte @Nullable [] body,
+      ResponseReader<T> reader,
+      RequestOptions options) {
+    RetryPolicy policy = options.retryPolicy() == null ? config.retryPolicy : options.retryPolicy();
+    String key = options.idempotencyKey();
+    if (key != null && operation.isCreate() && policy.reconcileCreates()) {
+      throw new IllegalArgumentException(
+          "idempotencyKey cannot be used on a create in reconcile mode: each reconciled attempt"
+              + " sends its own note and so its own key");
+    }
+    return new Call<>(
+        operation,
+        environmentId == null ? "user" : "environment",
+        url,
+        operation.method.name() + " " + url.substring(config.baseUrl.length()),
+        body,
+        key == null ? null : AsciiString.of(key),
+        options.responseTimeout() == null
+            ? responseTimeoutNanos
+            : options.responseTimeout().toNanos(),
+        policy,
+        reader,
+        extraHeaders(options));
+  }
+
+  private static @Nullable HttpHeaders extraHeaders(RequestOptions options) {
+    if (options.headers().isEmpty()) {
+      return null;
+    }
+    HttpHeaders headers = new DefaultHttpHeaders();
+    options
+        .headers()
+        .forEach(
+            (name, value) -> {
+              if (!Exchange.isOwnHeader(name)) {
+                headers.set(name, value);
+              }
+            });
+    return headers;
   }
 
   private String tokensUrl(@Nullable String environmentId) {
@@ -85,13 +118,5 @@ final class CallFactory {
     }
     PathIds.check(environmentId, "environmentId");
     return config.baseUrl + "/environments/" + environmentId + "/tokens";
-  }
-
-  private String path(String url) {
-    return url.substring(config.baseUrl.length());
-  }
-
-  private static String target(@Nullable String environmentId) {
-    return environmentId == null ? "user" : "environment";
   }
 }

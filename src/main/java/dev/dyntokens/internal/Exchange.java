@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -38,6 +39,11 @@ final class Exchange implements CallEngine.Exchanges {
           HttpHeaderNames.CONNECTION,
           IDEMPOTENCY_KEY);
 
+  /** Whether {@code name} is a header the client sets itself, which no caller may replace. */
+  static boolean isOwnHeader(String name) {
+    return OWN_HEADERS.contains(AsciiString.of(name).toLowerCase());
+  }
+
   private final HttpClient http;
   private final ClientConfig config;
   private final Transport transport;
@@ -59,7 +65,7 @@ final class Exchange implements CallEngine.Exchanges {
       return Mono.error(new IllegalStateException("no API token"));
     }
     return provider
-        .timeout(config.responseTimeout)
+        .timeout(Duration.ofNanos(call.responseTimeoutNanos))
         .onErrorMap(
             e -> !(e instanceof TokenClientException),
             e ->
@@ -123,7 +129,7 @@ final class Exchange implements CallEngine.Exchanges {
     if (given != null) {
       given.forEach(
           (name, value) -> {
-            if (!OWN_HEADERS.contains(AsciiString.of(name).toLowerCase())) {
+            if (!isOwnHeader(name)) {
               headers.set(name, value);
             }
           });
@@ -148,6 +154,9 @@ final class Exchange implements CallEngine.Exchanges {
                     // Here, not in doOnRequest: that costs an observer per request.
                     out.withConnection(attempt);
                     HttpHeaders h = req.requestHeaders();
+                    if (call.extraHeaders != null) {
+                      h.setAll(call.extraHeaders);
+                    }
                     if (extra != null) {
                       h.setAll(extra);
                     }

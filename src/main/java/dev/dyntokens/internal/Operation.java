@@ -10,6 +10,8 @@ enum Operation {
   LIST("list", HttpMethod.GET),
   /** Repeating it is safe, and a 404 after an ambiguous attempt means it worked. */
   DELETE("delete", HttpMethod.DELETE),
+  /** Introspects the API token in use ({@code GET /tokens/me}). */
+  CURRENT_TOKEN("current_token", HttpMethod.GET),
   /** A list made by a reconciled create to find the tokens its ambiguous attempts made. */
   RECONCILE_LIST("reconcile_list", HttpMethod.GET),
   /** A delete made by a reconciled create to revoke a token it did not deliver. */

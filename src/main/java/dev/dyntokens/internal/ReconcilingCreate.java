@@ -2,6 +2,7 @@ package dev.dyntokens.internal;
 
 import dev.dyntokens.CreateTokenRequest;
 import dev.dyntokens.NotFoundException;
+import dev.dyntokens.RequestOptions;
 import dev.dyntokens.Token;
 import dev.dyntokens.TokenClientException;
 import dev.dyntokens.TokenInfo;
@@ -75,6 +76,9 @@ final class ReconcilingCreate implements CreateSafety {
   private final CreateTokenRequest request;
   private final Call<Token> call;
 
+  /** The create's options, which its clean-up calls share (timeout, headers). */
+  private final RequestOptions options;
+
   private final List<String> markers = new CopyOnWriteArrayList<>();
   private final Set<String> unsettled = ConcurrentHashMap.newKeySet();
   private final Queue<String> undelivered = new ConcurrentLinkedQueue<>();
@@ -88,13 +92,15 @@ final class ReconcilingCreate implements CreateSafety {
       BackgroundWork background,
       @Nullable String environmentId,
       CreateTokenRequest request,
-      Call<Token> call) {
+      Call<Token> call,
+      RequestOptions options) {
     this.engine = engine;
     this.calls = calls;
     this.background = background;
     this.environmentId = environmentId;
     this.request = request;
     this.call = call;
+    this.options = options;
   }
 
   static void checkNoteRoom(CreateTokenRequest request) {
@@ -251,7 +257,7 @@ final class ReconcilingCreate implements CreateSafety {
   private Mono<Void> reconcilePass(long deadline) {
     List<String> ours = List.copyOf(markers);
     return engine
-        .execute(calls.list(environmentId, Operation.RECONCILE_LIST), deadline)
+        .execute(calls.list(environmentId, Operation.RECONCILE_LIST, options), deadline)
         .flatMapMany(Flux::fromIterable)
         .concatMap(
             token -> {
@@ -266,7 +272,7 @@ final class ReconcilingCreate implements CreateSafety {
 
   private Mono<Void> revoke(String id, long deadline) {
     return engine
-        .execute(calls.delete(environmentId, id, Operation.RECONCILE_DELETE), deadline)
+        .execute(calls.delete(environmentId, id, Operation.RECONCILE_DELETE, options), deadline)
         .onErrorResume(NotFoundException.class, e -> Mono.empty())
         .doOnSuccess(v -> undelivered.remove(id));
   }

@@ -17,6 +17,7 @@ final class ResponseReaders {
   final ResponseReader<Token> created = this::readCreated;
   final ResponseReader<List<TokenInfo>> list = this::readList;
   final ResponseReader<Void> nothing = this::readNothing;
+  final ResponseReader<TokenInfo> current = this::readCurrent;
 
   private final Json json;
   private final @Nullable String apiToken;
@@ -47,6 +48,17 @@ final class ResponseReaders {
     }
     return ResponseBodies.readAll(in, contentLength(response), status)
         .map(body -> TokenDecoder.listed(json.readList(body.bytes, body.length, status), status));
+  }
+
+  private Mono<TokenInfo> readCurrent(HttpClientResponse response, ByteBufFlux in, String what) {
+    int status = response.status().code();
+    if (status < 200 || status > 299) {
+      return readError(response, in, what);
+    }
+    return ResponseBodies.readAll(in, contentLength(response), status)
+        .map(
+            body ->
+                TokenDecoder.current(json.readCreated(body.bytes, body.length, status), status));
   }
 
   private Mono<Void> readNothing(HttpClientResponse response, ByteBufFlux in, String what) {

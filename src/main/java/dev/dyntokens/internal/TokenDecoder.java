@@ -53,6 +53,29 @@ final class TokenDecoder {
         scopes(t.scopes(), "token.scopes", status));
   }
 
+  /**
+   * {@code {"token": Token}} of {@code GET /tokens/me}: the listed shape, its secret never kept.
+   */
+  static TokenInfo current(Json.CreatedBody body, int status) {
+    Json.TokenBody t = body.token();
+    if (t == null) {
+      throw missing(status, "token");
+    }
+    return info(t, "token", status);
+  }
+
+  private static TokenInfo info(Json.TokenBody t, String at, int status) {
+    return new TokenInfo(
+        id(t.id(), at + ".id", status),
+        require(t.checksum(), at + ".checksum", status),
+        creator(t.createdBy(), at + ".createdBy", status),
+        instant(t.createdAt(), at + ".createdAt", status),
+        t.active(),
+        t.note(),
+        environmentId(t),
+        scopes(t.scopes(), at + ".scopes", status));
+  }
+
   static List<TokenInfo> listed(Json.ListBody body, int status) {
     List<Json.@Nullable TokenBody> tokens = body.tokens();
     if (tokens == null) {
@@ -65,16 +88,7 @@ final class TokenDecoder {
       if (t == null) {
         throw missing(status, at);
       }
-      out.add(
-          new TokenInfo(
-              id(t.id(), at + ".id", status),
-              require(t.checksum(), at + ".checksum", status),
-              creator(t.createdBy(), at + ".createdBy", status),
-              instant(t.createdAt(), at + ".createdAt", status),
-              t.active(),
-              t.note(),
-              environmentId(t),
-              scopes(t.scopes(), at + ".scopes", status)));
+      out.add(info(t, at, status));
     }
     return out;
   }

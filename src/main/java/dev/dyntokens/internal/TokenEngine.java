@@ -3,6 +3,7 @@ package dev.dyntokens.internal;
 import dev.dyntokens.ClientTelemetry;
 import dev.dyntokens.CreateTokenRequest;
 import dev.dyntokens.ReactiveTokenClient;
+import dev.dyntokens.RequestOptions;
 import dev.dyntokens.Token;
 import dev.dyntokens.TokenInfo;
 import org.jspecify.annotations.Nullable;
@@ -36,8 +37,9 @@ public final class TokenEngine {
     return config.baseUrl;
   }
 
-  public Mono<Token> createToken(@Nullable String environmentId, CreateTokenRequest request) {
-    Call<Token> call = calls.create(environmentId, request);
+  public Mono<Token> createToken(
+      @Nullable String environmentId, CreateTokenRequest request, RequestOptions options) {
+    Call<Token> call = calls.create(environmentId, request, options);
     ClientTelemetry telemetry = config.telemetry;
     if (call.policy.reconcileCreates()) {
       ReconcilingCreate.checkNoteRoom(request);
@@ -46,7 +48,8 @@ public final class TokenEngine {
           call.target,
           Mono.defer(
               () ->
-                  new ReconcilingCreate(engine, calls, background, environmentId, request, call)
+                  new ReconcilingCreate(
+                          engine, calls, background, environmentId, request, call, options)
                       .run()));
     }
     ReportPossibleToken safety = new ReportPossibleToken(call.description, request);
@@ -56,7 +59,8 @@ public final class TokenEngine {
         Mono.defer(
             () -> {
               // One key per logical call, the same on each of its attempts.
-              Call<Token> keyed = call.withIdempotencyKey(Ids.uuidAscii());
+              Call<Token> keyed =
+                  call.idempotencyKey != null ? call : call.withIdempotencyKey(Ids.uuidAscii());
               return engine.run(
                   keyed,
                   state -> engine.exchange(keyed, state),
@@ -65,15 +69,21 @@ public final class TokenEngine {
             }));
   }
 
-  public Flux<TokenInfo> listTokens(@Nullable String environmentId) {
+  public Flux<TokenInfo> listTokens(@Nullable String environmentId, RequestOptions options) {
     return engine
-        .execute(calls.list(environmentId, Operation.LIST), CallEngine.NO_OUTER_DEADLINE)
+        .execute(calls.list(environmentId, Operation.LIST, options), CallEngine.NO_OUTER_DEADLINE)
         .flatMapIterable(list -> list);
   }
 
-  public Mono<Void> deleteToken(@Nullable String environmentId, String tokenId) {
+  public Mono<Void> deleteToken(
+      @Nullable String environmentId, String tokenId, RequestOptions options) {
     return engine.execute(
-        calls.delete(environmentId, tokenId, Operation.DELETE), CallEngine.NO_OUTER_DEADLINE);
+        calls.delete(environmentId, tokenId, Operation.DELETE, options),
+        CallEngine.NO_OUTER_DEADLINE);
+  }
+
+  public Mono<TokenInfo> currentToken(RequestOptions options) {
+    return engine.execute(calls.currentToken(options), CallEngine.NO_OUTER_DEADLINE);
   }
 
   /** Stops the background clean-ups, then disposes what the client created. */

@@ -88,7 +88,8 @@ class CallEngineTest {
               null,
               1,
               policy,
-              (r, b, d) -> null);
+              (r, b, d) -> null,
+              null);
       return engine.run(
           call,
           state -> attempt,

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dyntokens.ClientTelemetry;
 import dev.dyntokens.CreateTokenRequest;
 import dev.dyntokens.DeadlineExceededException;
+import dev.dyntokens.RequestOptions;
 import dev.dyntokens.RetryPolicy;
 import dev.dyntokens.Token;
 import dev.dyntokens.TokenCreator;
@@ -68,9 +69,12 @@ class ReconcilingCreateTest {
     Json json = new Json(MAPPER);
     CallFactory calls = new CallFactory(config, json, new ResponseReaders(json, null));
     CallEngine engine = new CallEngine(server, policy, ClientTelemetry.NONE);
-    Call<Token> call = calls.create(null, REQUEST);
+    Call<Token> call = calls.create(null, REQUEST, RequestOptions.none());
     return Mono.defer(
-        () -> new ReconcilingCreate(engine, calls, background, null, REQUEST, call).run());
+        () ->
+            new ReconcilingCreate(
+                    engine, calls, background, null, REQUEST, call, RequestOptions.none())
+                .run());
   }
 
   private static RetryPolicy policy(Duration deadline) {
