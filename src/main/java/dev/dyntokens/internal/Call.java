@@ -15,6 +15,10 @@ final class Call<T> {
   /** {@code user} or {@code environment}, for telemetry. */
   final String target;
 
+  /**
+   * The request's path on the API's host ({@code /api/v0/user/tokens}); the host and port are the
+   * transport's.
+   */
   final String url;
 
   /** Method and path, for messages: {@code POST /user/tokens}. Never holds a secret. */

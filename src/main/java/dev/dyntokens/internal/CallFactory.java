@@ -20,6 +20,7 @@ final class CallFactory {
   private final ClientConfig config;
   private final Json json;
   private final ResponseReaders readers;
+  private final String basePath;
   private final String userTokensUrl;
   private final String currentTokenUrl;
   private final long responseTimeoutNanos;
@@ -28,8 +29,9 @@ final class CallFactory {
     this.config = config;
     this.json = json;
     this.readers = readers;
-    this.userTokensUrl = config.baseUrl + "/user/tokens";
-    this.currentTokenUrl = config.baseUrl + "/tokens/me";
+    this.basePath = config.basePath;
+    this.userTokensUrl = basePath + "/user/tokens";
+    this.currentTokenUrl = basePath + "/tokens/me";
     this.responseTimeoutNanos = config.responseTimeout.toNanos();
   }
 
@@ -85,7 +87,7 @@ final class CallFactory {
         operation,
         environmentId == null ? "user" : "environment",
         url,
-        operation.method.name() + " " + url.substring(config.baseUrl.length()),
+        operation.method.name() + " " + url.substring(basePath.length()),
         body,
         key == null ? null : AsciiString.of(key),
         options.responseTimeout() == null
@@ -117,6 +119,6 @@ final class CallFactory {
       return userTokensUrl;
     }
     PathIds.check(environmentId, "environmentId");
-    return config.baseUrl + "/environments/" + environmentId + "/tokens";
+    return basePath + "/environments/" + environmentId + "/tokens";
   }
 }

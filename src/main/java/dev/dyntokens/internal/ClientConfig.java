@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dyntokens.ClientTelemetry;
 import dev.dyntokens.RetryPolicy;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -35,6 +36,22 @@ public final class ClientConfig {
   private static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
 
   final String baseUrl;
+
+  /**
+   * Where calls connect, handed to Reactor Netty as it is so the URL is never parsed a second time:
+   * resolved without DNS for a literal address or a loopback name, unresolved (for Netty's
+   * resolver) for any other host.
+   */
+  final InetSocketAddress remoteAddress;
+
+  /** Whether calls use TLS: the base URL is https. */
+  final boolean secure;
+
+  /**
+   * The base URL's path without a trailing slash, {@code /api/v0}; requests go to paths below it.
+   */
+  final String basePath;
+
   final @Nullable String apiToken;
   final @Nullable Mono<String> apiTokenProvider;
   final RetryPolicy retryPolicy;
@@ -51,6 +68,10 @@ public final class ClientConfig {
 
   private ClientConfig(Builder b, String baseUrl) {
     this.baseUrl = baseUrl;
+    URI uri = URI.create(baseUrl);
+    this.remoteAddress = remoteAddress(uri);
+    this.secure = "https".equalsIgnoreCase(uri.getScheme());
+    this.basePath = uri.getRawPath() == null ? "" : uri.getRawPath();
     this.apiToken = b.apiToken;
     this.apiTokenProvider = b.apiTokenProvider;
     this.retryPolicy = b.retryPolicy;
@@ -269,6 +290,14 @@ public final class ClientConfig {
     if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
       throw new IllegalArgumentException("baseUrl must not have a query or fragment: " + baseUrl);
     }
+    int port = uri.getPort();
+    if (port != -1 && (port < 1 || port > 65535)) {
+      throw new IllegalArgumentException(
+          "baseUrl must have a port from 1 to 65535 but has " + port + ": " + baseUrl);
+    }
+    if (uri.getRawAuthority() != null && uri.getRawAuthority().endsWith(":")) {
+      throw new IllegalArgumentException("baseUrl has an empty port: " + baseUrl);
+    }
     if (scheme.equals("http") && !isLoopback(uri.getHost())) {
       throw new IllegalArgumentException(
           "baseUrl must use https: plain http would send the API token in clear text to "
@@ -280,6 +309,28 @@ public final class ClientConfig {
       normalized = normalized.substring(0, normalized.length() - 1);
     }
     return normalized;
+  }
+
+  /** The address of the base URL's host and port; see {@link #remoteAddress}. */
+  static InetSocketAddress remoteAddress(URI uri) {
+    int port =
+        uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    String host = uri.getHost();
+    String bare =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    String lower = bare.toLowerCase(Locale.ROOT);
+    if (lower.equals("localhost") || lower.endsWith(".localhost")) {
+      // RFC 6761: these names are loopback; asking DNS could send the token somewhere else.
+      return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    }
+    if (looksLikeIpLiteral(lower)) {
+      try {
+        return new InetSocketAddress(InetAddress.getByName(bare), port); // a literal: no lookup
+      } catch (java.net.UnknownHostException e) {
+        throw new IllegalArgumentException("baseUrl has an invalid address: " + host, e);
+      }
+    }
+    return InetSocketAddress.createUnresolved(bare, port);
   }
 
   /** Loopback by name or literal only: no DNS lookup here, which would block. */

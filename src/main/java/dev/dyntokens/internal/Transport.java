@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -58,6 +59,17 @@ final class Transport {
               "dyntokens", Math.max(1, Runtime.getRuntime().availableProcessors()), true);
       base =
           withConnectTimeout(HttpClient.create(ownedPool), config.connectTimeout).runOn(ownedLoops);
+    }
+    // The host and port as the client parsed them: Reactor Netty would otherwise read them again
+    // from the URL and the Host header, and could take "127.0.0.1:1" for a name to look up.
+    // Requests then name only their path (Reactor Netty's URL pattern takes a port of one or six
+    // digits for part of the host name).
+    InetSocketAddress remote = config.remoteAddress;
+    base = base.remoteAddress(() -> remote);
+    if (!config.secure) {
+      base = base.noSSL();
+    } else if (base.configuration().sslProvider() == null) {
+      base = base.secure();
     }
     String authorization = config.apiToken == null ? null : "Bearer " + config.apiToken;
     // Set one by one: headers a caller's own HttpClient already carries (a proxy's, a tenant's)
