@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 public final class TokenScope {
   private static final Map<String, TokenScope> KNOWN = new LinkedHashMap<>();
 
+  public static final TokenScope ALL_READ = known("all.read");
   public static final TokenScope WAAS_DELEGATED_ACCESS_SIGN_MESSAGE =
       known("waas.delegatedAccess.signMessage");
   public static final TokenScope WAAS_AUTHENTICATE = known("waas.authenticate");
@@ -33,6 +34,9 @@ public final class TokenScope {
   public static final TokenScope ENVIRONMENT_EVENTS_READ = known("environment.events.read");
   public static final TokenScope ENVIRONMENT_EVENTS_WRITE = known("environment.events.write");
   public static final TokenScope ENVIRONMENT_BALANCES_READ = known("environment.balances.read");
+  public static final TokenScope GASLESS_READ = known("gasless.read");
+  public static final TokenScope GASLESS_WRITE = known("gasless.write");
+  public static final TokenScope FLOW_WRITE = known("flow.write");
 
   /** Longest wire value accepted; real scopes are under 40 characters. */
   static final int MAX_LENGTH = 200;

@@ -53,7 +53,7 @@ class InputValidationTest {
     assertThat(TokenScope.of("environment.balances.read").value())
         .isEqualTo("environment.balances.read");
     assertThat(TokenScope.of("brand.new.scope")).isEqualTo(TokenScope.of("brand.new.scope"));
-    assertThat(TokenScope.knownScopes()).hasSize(14);
+    assertThat(TokenScope.knownScopes()).hasSize(18);
     assertThatThrownBy(() -> TokenScope.of(null)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> TokenScope.of("")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> TokenScope.of("a b")).isInstanceOf(IllegalArgumentException.class);

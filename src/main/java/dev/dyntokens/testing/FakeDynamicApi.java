@@ -4,7 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -13,7 +20,7 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
 
 /**
- * A real, fast, stateful fake of the Dynamic API's six token endpoints, on a Reactor Netty server
+ * A real, fast, stateful fake of the Dynamic API's seven token endpoints, on a Reactor Netty server
  * bound to a loopback port, for tests, load tests and benchmarks.
  *
  * <pre>{@code
@@ -26,9 +33,11 @@ import reactor.netty.resources.LoopResources;
  * }</pre>
  *
  * <p>It answers as the API does: created tokens appear in lists (without {@code rawToken} and
- * {@code active}) until deleted; a missing or wrong bearer token is 401, the {@linkplain
- * Builder#readOnlyApiToken read-only token} gets 403 on create and delete, a missing, blank or too
- * long note and malformed JSON are 400, an unknown scope is 422 {@code invalid_scopes}, more than
+ * {@code active}) until deleted; {@code GET /tokens/me} describes the token the request is made
+ * with ({@link #apiTokenInfo()}, {@link #readOnlyApiTokenInfo()}), without its secret; a missing or
+ * wrong bearer token is 401, the {@linkplain Builder#readOnlyApiToken read-only token} gets 403 on
+ * create and delete, a missing, blank or too long note and malformed JSON are 400, a scope outside
+ * {@linkplain Builder#knownScopes the known ones} is 422 {@code invalid_scopes}, more than
  * {@linkplain Builder#maxLiveTokens the maximum} of live tokens (per user or environment) is 422
  * {@code too_many_api_tokens}, deleting an unknown id is 404 {@code token_not_found}, and an
  * exceeded rate limit is 429 with {@code Retry-After}. Unknown JSON fields are ignored. A {@link
@@ -44,10 +53,21 @@ public final class FakeDynamicApi implements AutoCloseable {
   /** The default base path. */
   public static final String DEFAULT_BASE_PATH = "/api/v0";
 
+  /** The default environment the fake's own API tokens belong to, as {@code /tokens/me} says. */
+  public static final String DEFAULT_ENVIRONMENT_ID = "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f70819";
+
+  /** The fake's own API token's id, the same whatever the token. */
+  static final String API_TOKEN_ID = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
+
+  /** The read-only API token's id. */
+  static final String READ_ONLY_API_TOKEN_ID = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
+
   private final DisposableServer server;
   private final LoopResources loops;
   private final String baseUrl;
   private final String apiToken;
+  private final FakeToken apiTokenInfo;
+  private final @Nullable FakeToken readOnlyApiTokenInfo;
   private final TokenStore store;
   private final Counters counters;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -56,14 +76,15 @@ public final class FakeDynamicApi implements AutoCloseable {
   private FakeDynamicApi(
       DisposableServer server,
       LoopResources loops,
-      String basePath,
-      String apiToken,
+      RequestHandler.Settings settings,
       TokenStore store,
       Counters counters) {
     this.server = server;
     this.loops = loops;
-    this.baseUrl = "http://127.0.0.1:" + server.port() + basePath;
-    this.apiToken = apiToken;
+    this.baseUrl = "http://127.0.0.1:" + server.port() + settings.basePath();
+    this.apiToken = settings.apiToken();
+    this.apiTokenInfo = settings.apiTokenInfo();
+    this.readOnlyApiTokenInfo = settings.readOnlyApiTokenInfo();
     this.store = store;
     this.counters = counters;
     this.shutdown = Mono.defer(this::shutdown).cache();
@@ -92,6 +113,19 @@ public final class FakeDynamicApi implements AutoCloseable {
   /** The valid API token (full scopes). */
   public String apiToken() {
     return apiToken;
+  }
+
+  /**
+   * What {@code GET /tokens/me} answers for {@link #apiToken()}: a fixed id, its last 6 characters
+   * as checksum, the time the server started, and {@linkplain Builder#apiTokenScopes its scopes}.
+   */
+  public FakeToken apiTokenInfo() {
+    return apiTokenInfo;
+  }
+
+  /** What {@code GET /tokens/me} answers for the read-only token; null if there is none. */
+  public @Nullable FakeToken readOnlyApiTokenInfo() {
+    return readOnlyApiTokenInfo;
   }
 
   /** A snapshot of the counters. */
@@ -134,6 +168,10 @@ public final class FakeDynamicApi implements AutoCloseable {
     private String basePath = DEFAULT_BASE_PATH;
     private String apiToken = DEFAULT_API_TOKEN;
     private @Nullable String readOnlyApiToken;
+    private @Nullable List<String> apiTokenScopes;
+    private @Nullable List<String> readOnlyApiTokenScopes;
+    private String apiTokenEnvironmentId = DEFAULT_ENVIRONMENT_ID;
+    private Set<String> knownScopes = Validator.DOCUMENTED_SCOPES;
     private Clock clock = Clock.systemUTC();
     private int maxLiveTokens = Integer.MAX_VALUE;
     private int perClientPerMinute;
@@ -178,6 +216,49 @@ public final class FakeDynamicApi implements AutoCloseable {
     /** A second valid token that may list but not create or delete (403). Default none. */
     public Builder readOnlyApiToken(String readOnlyApiToken) {
       this.readOnlyApiToken = token(readOnlyApiToken, "readOnlyApiToken");
+      return this;
+    }
+
+    /**
+     * The scopes {@code /tokens/me} reports for the API token. Default every {@linkplain
+     * #knownScopes known scope}.
+     */
+    public Builder apiTokenScopes(Collection<String> scopes) {
+      this.apiTokenScopes = List.copyOf(scopes(scopes, "apiTokenScopes"));
+      return this;
+    }
+
+    /**
+     * The scopes {@code /tokens/me} reports for the {@linkplain #readOnlyApiToken read-only token}.
+     * Default the {@linkplain #knownScopes known scopes} ending in {@code .read}. They do not widen
+     * what that token may do: it may still only list and introspect.
+     */
+    public Builder readOnlyApiTokenScopes(Collection<String> scopes) {
+      this.readOnlyApiTokenScopes = List.copyOf(scopes(scopes, "readOnlyApiTokenScopes"));
+      return this;
+    }
+
+    /**
+     * The environment {@code /tokens/me} reports the fake's API tokens belong to. Default {@link
+     * #DEFAULT_ENVIRONMENT_ID}.
+     */
+    public Builder apiTokenEnvironmentId(String environmentId) {
+      requireNonNull(environmentId, "environmentId == null");
+      if (environmentId.isBlank()) {
+        throw new IllegalArgumentException("environmentId must not be blank");
+      }
+      this.apiTokenEnvironmentId = environmentId;
+      return this;
+    }
+
+    /**
+     * The scope wire values a create may ask for; any other is 422 {@code invalid_scopes}. Default
+     * every scope of {@link dev.dyntokens.TokenScope#knownScopes()}; a smaller set plays a server
+     * that does not have a scope yet. Not checked in {@linkplain #validation fast mode}.
+     */
+    public Builder knownScopes(Set<String> knownScopes) {
+      this.knownScopes =
+          Collections.unmodifiableSet(new LinkedHashSet<>(scopes(knownScopes, "knownScopes")));
       return this;
     }
 
@@ -268,12 +349,13 @@ public final class FakeDynamicApi implements AutoCloseable {
 
     /** Binds and starts the server; waits only for the bind, milliseconds on loopback. */
     public FakeDynamicApi start() {
+      RequestHandler.Settings settings = settings();
       LoopResources loops = loops();
       TokenStore store = new TokenStore(clock, maxLiveTokens, storeTokens);
       Counters counters = new Counters();
       try {
-        DisposableServer server = server(loops, store, counters).bindNow();
-        return new FakeDynamicApi(server, loops, basePath, apiToken, store, counters);
+        DisposableServer server = server(settings, loops, store, counters).bindNow();
+        return new FakeDynamicApi(server, loops, settings, store, counters);
       } catch (RuntimeException e) {
         loops.dispose();
         throw e;
@@ -284,12 +366,13 @@ public final class FakeDynamicApi implements AutoCloseable {
     public Mono<FakeDynamicApi> startLater() {
       return Mono.defer(
           () -> {
+            RequestHandler.Settings settings = settings();
             LoopResources loops = loops();
             TokenStore store = new TokenStore(clock, maxLiveTokens, storeTokens);
             Counters counters = new Counters();
-            return server(loops, store, counters)
+            return server(settings, loops, store, counters)
                 .bind()
-                .map(s -> new FakeDynamicApi(s, loops, basePath, apiToken, store, counters))
+                .map(s -> new FakeDynamicApi(s, loops, settings, store, counters))
                 .doOnError(e -> loops.dispose());
           });
     }
@@ -298,23 +381,83 @@ public final class FakeDynamicApi implements AutoCloseable {
       return LoopResources.create("fake-dynamic-api", 1, eventLoopThreads, daemon, false);
     }
 
-    private HttpServer server(LoopResources loops, TokenStore store, Counters counters) {
-      RequestHandler handler =
-          new RequestHandler(
-              new RequestHandler.Settings(
-                  basePath,
-                  apiToken,
-                  readOnlyApiToken,
-                  clock,
-                  perClientPerMinute,
-                  perEnvironmentPerMinute,
-                  perSecond,
-                  validation,
-                  deleteStatus,
-                  faults),
-              store,
-              counters);
+    /** The settings, with the API tokens' identities created now, by the configured clock. */
+    private RequestHandler.Settings settings() {
+      Instant createdAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+      FakeToken main =
+          identity(
+              API_TOKEN_ID,
+              apiToken,
+              "Fake API token",
+              apiTokenScopes != null ? apiTokenScopes : List.copyOf(knownScopes),
+              createdAt);
+      String readOnly = readOnlyApiToken;
+      FakeToken readOnlyInfo =
+          readOnly == null
+              ? null
+              : identity(
+                  READ_ONLY_API_TOKEN_ID,
+                  readOnly,
+                  "Fake read-only API token",
+                  readOnlyApiTokenScopes != null ? readOnlyApiTokenScopes : readScopes(knownScopes),
+                  createdAt);
+      return new RequestHandler.Settings(
+          basePath,
+          apiToken,
+          readOnlyApiToken,
+          main,
+          readOnlyInfo,
+          knownScopes,
+          clock,
+          perClientPerMinute,
+          perEnvironmentPerMinute,
+          perSecond,
+          validation,
+          deleteStatus,
+          faults);
+    }
+
+    private FakeToken identity(
+        String id, String token, String note, List<String> scopes, Instant createdAt) {
+      return new FakeToken(id, note, scopes, apiTokenEnvironmentId, createdAt, checksum(token));
+    }
+
+    /**
+     * The last 6 characters, as the API's checksums are; a token of 6 or fewer gets zeros instead,
+     * so the answer never spells out the whole secret.
+     */
+    private static String checksum(String token) {
+      return token.length() > 6 ? token.substring(token.length() - 6) : "000000";
+    }
+
+    private static List<String> readScopes(Set<String> scopes) {
+      List<String> read = new ArrayList<>();
+      for (String scope : scopes) {
+        if (scope.endsWith(".read")) {
+          read.add(scope);
+        }
+      }
+      return List.copyOf(read);
+    }
+
+    private HttpServer server(
+        RequestHandler.Settings settings,
+        LoopResources loops,
+        TokenStore store,
+        Counters counters) {
+      RequestHandler handler = new RequestHandler(settings, store, counters);
       return HttpServer.create().host("127.0.0.1").port(port).runOn(loops).handle(handler::handle);
+    }
+
+    private static Collection<String> scopes(Collection<String> scopes, String name) {
+      requireNonNull(scopes, name + " == null");
+      for (String scope : scopes) {
+        requireNonNull(scope, name + " contains null");
+        if (scope.isBlank()) {
+          throw new IllegalArgumentException(name + " contains a blank scope");
+        }
+      }
+      return scopes;
     }
 
     private static String token(String token, String name) {

@@ -2,8 +2,10 @@ package dev.dyntokens.testing;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The command-line options of the fake, parsed into a {@link FakeDynamicApi.Builder}; the program
@@ -18,9 +20,9 @@ import java.util.Locale;
  * <p>Options: {@code --port N} (default 8080, 0 for ephemeral), {@code --base-path}, {@code
  * --api-token}, {@code --read-only-api-token}, {@code --rate-limit-per-minute N} (per client),
  * {@code --rate-limit-per-minute-per-environment N}, {@code --rate-limit-per-second N}, {@code
- * --max-live-tokens N}, {@code --fault-rate R} (0 to 1, spread over {@code --faults KIND,...}),
- * {@code --fault-seed N}, {@code --delay-ms N}, {@code --no-validation}, {@code --no-store}, {@code
- * --threads N}.
+ * --max-live-tokens N}, {@code --known-scopes SCOPE,...} (the scopes a create may ask for), {@code
+ * --fault-rate R} (0 to 1, spread over {@code --faults KIND,...}), {@code --fault-seed N}, {@code
+ * --delay-ms N}, {@code --no-validation}, {@code --no-store}, {@code --threads N}.
  */
 public final class FakeDynamicApiOptions {
   /** Faults spread over by {@code --fault-rate} unless {@code --faults} names others. */
@@ -45,6 +47,8 @@ public final class FakeDynamicApiOptions {
           "  --rate-limit-per-minute-per-environment N",
           "  --rate-limit-per-second N              whole server, 0 = off",
           "  --max-live-tokens N",
+          "  --known-scopes SCOPE,SCOPE             scopes a create may ask for (default all",
+          "                                         the client knows)",
           "  --fault-rate R                         0..1 of requests get a fault",
           "  --faults KIND,KIND                     kinds for --fault-rate (default "
               + DEFAULT_FAULTS
@@ -88,6 +92,7 @@ public final class FakeDynamicApiOptions {
             builder.rateLimitPerMinutePerEnvironment(integer(option, value));
         case "--rate-limit-per-second" -> builder.rateLimitPerSecond(integer(option, value));
         case "--max-live-tokens" -> builder.maxLiveTokens(integer(option, value));
+        case "--known-scopes" -> builder.knownScopes(scopes(option, value));
         case "--fault-rate" -> faultRate = number(option, value);
         case "--faults" -> kinds = kinds(value);
         case "--fault-seed" -> seed = integer(option, value);
@@ -129,6 +134,17 @@ public final class FakeDynamicApiOptions {
       }
     }
     return List.copyOf(kinds);
+  }
+
+  private static Set<String> scopes(String option, String value) {
+    Set<String> scopes = new LinkedHashSet<>();
+    for (String scope : value.split(",", -1)) {
+      if (scope.isBlank()) {
+        throw new IllegalArgumentException(option + " has a blank scope in " + value);
+      }
+      scopes.add(scope.trim());
+    }
+    return scopes;
   }
 
   private static int integer(String option, String value) {

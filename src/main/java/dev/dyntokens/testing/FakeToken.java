@@ -5,7 +5,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A token stored by {@link FakeDynamicApi}, for test assertions. Holds no secret but its checksum.
+ * A token stored by {@link FakeDynamicApi}, or one of its own API tokens as {@code /tokens/me}
+ * describes it, for test assertions. Holds no secret but its checksum.
  *
  * @param id the token's UUID
  * @param note the note it was created with

@@ -120,6 +120,9 @@ public final class FaultPlan {
     /** Deletes, of user and environment tokens. */
     public static final Target DELETE = new Target("DELETE", ".*/tokens/[^/]+");
 
+    /** Introspections of the API token in use, {@code GET /tokens/me}. */
+    public static final Target CURRENT = new Target("GET", "/tokens/me");
+
     private final @Nullable String method;
     private final String pathRegex;
     private final Pattern pattern;

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -41,11 +42,21 @@ final class RequestHandler {
             : null;
   }
 
-  /** The handler's settings, fixed when the server starts. */
+  /**
+   * The handler's settings, fixed when the server starts.
+   *
+   * @param apiTokenInfo what {@code /tokens/me} answers for {@code apiToken}
+   * @param readOnlyApiTokenInfo what it answers for {@code readOnlyApiToken}, null when there is no
+   *     read-only token
+   * @param knownScopes the scope wire values a create may ask for
+   */
   record Settings(
       String basePath,
       String apiToken,
       @Nullable String readOnlyApiToken,
+      FakeToken apiTokenInfo,
+      @Nullable FakeToken readOnlyApiTokenInfo,
+      Set<String> knownScopes,
       Clock clock,
       int perClientPerMinute,
       int perEnvironmentPerMinute,
@@ -140,8 +151,9 @@ final class RequestHandler {
       return Answer.json(405, WireJson.error("Method not allowed"));
     }
     Answer refused = rateLimit(request, route);
+    String token = bearer(request);
     if (refused == null && settings.validation()) {
-      refused = authorize(request, route);
+      refused = authorize(token, route);
     }
     if (refused != null) {
       return refused;
@@ -149,8 +161,24 @@ final class RequestHandler {
     return switch (route.operation()) {
       case CREATE -> create(route, body);
       case LIST -> Answer.json(200, WireJson.list(store.list(route.environmentId())));
+      case CURRENT -> Answer.json(200, WireJson.current(identity(token)));
       default -> delete(route);
     };
+  }
+
+  /**
+   * The token {@code /tokens/me} describes: the read-only one when it is presented (and is not also
+   * the main one, which {@link #authorize} lets do everything), else the main one, also in fast
+   * mode, where any or no token is let in.
+   */
+  private FakeToken identity(@Nullable String token) {
+    FakeToken readOnly = settings.readOnlyApiTokenInfo();
+    return readOnly != null
+            && token != null
+            && !token.equals(settings.apiToken())
+            && token.equals(settings.readOnlyApiToken())
+        ? readOnly
+        : settings.apiTokenInfo();
   }
 
   private @Nullable Answer rateLimit(HttpServerRequest request, Route route) {
@@ -184,17 +212,20 @@ final class RequestHandler {
     return remote == null ? "unknown" : remote.getAddress().getHostAddress();
   }
 
-  private @Nullable Answer authorize(HttpServerRequest request, Route route) {
+  private static @Nullable String bearer(HttpServerRequest request) {
     String header = request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
-    String token =
-        header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-            ? header.substring(7).trim()
-            : null;
+    return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? header.substring(7).trim()
+        : null;
+  }
+
+  private @Nullable Answer authorize(@Nullable String token, Route route) {
     if (settings.apiToken().equals(token)) {
       return null;
     }
     if (token != null && token.equals(settings.readOnlyApiToken())) {
       return route.operation() == Route.Operation.LIST
+              || route.operation() == Route.Operation.CURRENT
           ? null
           : Answer.json(403, WireJson.error("Forbidden: the API token lacks the required scope"));
     }
@@ -203,7 +234,9 @@ final class RequestHandler {
 
   private Answer create(Route route, byte[] body) {
     Validator.Parsed parsed =
-        settings.validation() ? Validator.parse(body) : Validator.lenient(body);
+        settings.validation()
+            ? Validator.parse(body, settings.knownScopes())
+            : Validator.lenient(body);
     Answer error = parsed.error();
     if (error != null) {
       return error;

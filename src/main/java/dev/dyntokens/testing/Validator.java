@@ -3,8 +3,11 @@ package dev.dyntokens.testing;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dyntokens.TokenScope;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -13,23 +16,18 @@ import org.jspecify.annotations.Nullable;
 final class Validator {
   static final int MAX_NOTE_LENGTH = 100;
 
-  /** The scope wire values the fake accepts. */
-  static final Set<String> SCOPES =
-      Set.of(
-          "waas.delegatedAccess.signMessage",
-          "waas.authenticate",
-          "environment.settings.read",
-          "environment.settings.write",
-          "environment.apiTokens.read",
-          "environment.apiTokens.write",
-          "environment.users.read",
-          "environment.users.write",
-          "environment.analytics.read",
-          "environment.webhooks.read",
-          "environment.webhooks.write",
-          "environment.events.read",
-          "environment.events.write",
-          "environment.balances.read");
+  /**
+   * The scope wire values the fake accepts unless told otherwise: those the client knows, in the
+   * order of the API's documentation, so a scope added to {@link TokenScope} needs no second edit
+   * here.
+   */
+  static final Set<String> DOCUMENTED_SCOPES = documentedScopes();
+
+  private static Set<String> documentedScopes() {
+    Set<String> scopes = new LinkedHashSet<>();
+    TokenScope.knownScopes().forEach(scope -> scopes.add(scope.value()));
+    return Collections.unmodifiableSet(scopes);
+  }
 
   private static final ObjectMapper MAPPER = warmedUp(new ObjectMapper());
 
@@ -55,8 +53,17 @@ final class Validator {
     }
   }
 
-  /** Parses and validates; the answer is set if the request is refused. */
+  /** Parses and validates against the documented scopes, as {@link #parse(byte[], Set)} does. */
   static Parsed parse(byte[] body) {
+    return parse(body, DOCUMENTED_SCOPES);
+  }
+
+  /**
+   * Parses and validates; the answer is set if the request is refused.
+   *
+   * @param knownScopes the scope wire values accepted; any other is 422 {@code invalid_scopes}
+   */
+  static Parsed parse(byte[] body, Set<String> knownScopes) {
     JsonNode root;
     try {
       root = MAPPER.readTree(body);
@@ -75,7 +82,7 @@ final class Validator {
     if (note.textValue().length() > MAX_NOTE_LENGTH) {
       return badRequest("note must be at most " + MAX_NOTE_LENGTH + " characters");
     }
-    return scopes(note.textValue(), root.get("scopes"));
+    return scopes(note.textValue(), root.get("scopes"), knownScopes);
   }
 
   /** Parses without checking, for fast mode: whatever cannot be read is left empty. */
@@ -94,7 +101,7 @@ final class Validator {
     }
   }
 
-  private static Parsed scopes(String note, @Nullable JsonNode scopes) {
+  private static Parsed scopes(String note, @Nullable JsonNode scopes, Set<String> knownScopes) {
     if (scopes == null || scopes.isNull()) {
       return new Parsed(note, List.of(), null);
     }
@@ -108,7 +115,7 @@ final class Validator {
         return badRequest("scopes must be strings");
       }
       values.add(scope.textValue());
-      if (!SCOPES.contains(scope.textValue())) {
+      if (!knownScopes.contains(scope.textValue())) {
         invalid.add(scope.textValue());
       }
     }

@@ -57,7 +57,21 @@ final class WireJson {
         g -> {
           g.writeStartObject();
           g.writeFieldName("token");
-          token(g, token, rawToken);
+          token(g, token, rawToken, true);
+          g.writeEndObject();
+        });
+  }
+
+  /**
+   * {@code {"token": Token}} for {@code GET /tokens/me}: the listed shape plus {@code active} (a
+   * token that authenticates is active), never a {@code rawToken}.
+   */
+  static byte[] current(FakeToken token) {
+    return write(
+        g -> {
+          g.writeStartObject();
+          g.writeFieldName("token");
+          token(g, token, null, true);
           g.writeEndObject();
         });
   }
@@ -69,7 +83,7 @@ final class WireJson {
           g.writeStartObject();
           g.writeArrayFieldStart("tokens");
           for (FakeToken token : tokens) {
-            token(g, token, null);
+            token(g, token, null, false);
           }
           g.writeEndArray();
           g.writeEndObject();
@@ -93,7 +107,8 @@ final class WireJson {
     return out;
   }
 
-  private static void token(JsonGenerator g, FakeToken token, @Nullable String rawToken)
+  private static void token(
+      JsonGenerator g, FakeToken token, @Nullable String rawToken, boolean active)
       throws IOException {
     g.writeStartObject();
     g.writeStringField("id", token.id());
@@ -109,7 +124,7 @@ final class WireJson {
     g.writeStringField("email", "fake.user@example.com");
     g.writeEndObject();
     g.writeStringField("createdAt", DateTimeFormatter.ISO_INSTANT.format(token.createdAt()));
-    if (rawToken != null) {
+    if (active) {
       g.writeBooleanField("active", true);
     }
     g.writeStringField("note", token.note());

@@ -1,7 +1,10 @@
 /**
  * A fast, stateful, in-process fake of the Dynamic API's token endpoints for tests, load tests and
  * benchmarks. It speaks the wire format on its own (Jackson streaming and trees), independent of
- * the client's model classes, so a mistake in one cannot hide in the other.
+ * the client's model classes, so a mistake in one cannot hide in the other. The one thing it takes
+ * from the client is the default list of scopes a create may ask for, {@link
+ * dev.dyntokens.TokenScope#knownScopes()}, so that list has a single home; the fake's tests name
+ * the wire values literally, so a wrong value there still shows.
  *
  * <pre>{@code
  * try (FakeDynamicApi api = FakeDynamicApi.builder()

@@ -5,11 +5,14 @@ import static dev.dyntokens.testing.Http.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dyntokens.TokenScope;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -263,12 +266,65 @@ class FakeDynamicApiEndpointsTest {
   @Test
   void everyDocumentedScopeIsAccepted() {
     FakeDynamicApi api = start();
-    String[] all = Validator.SCOPES.toArray(new String[0]);
+    String[] all = TokenScope.knownScopes().stream().map(TokenScope::value).toArray(String[]::new);
 
     HttpResponse<String> response = new Http(api).post("/user/tokens", createBody("all", all));
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(json(response).get("token").get("scopes")).hasSize(14);
+    assertThat(json(response).get("token").get("scopes")).hasSize(all.length);
+    assertThat(Validator.DOCUMENTED_SCOPES).containsExactly(all);
+  }
+
+  @Test
+  void theNewerScopesAreAcceptedByDefault() {
+    FakeDynamicApi api = start();
+
+    HttpResponse<String> response =
+        new Http(api)
+            .post(
+                "/environments/e/tokens",
+                createBody("newer", "all.read", "gasless.read", "gasless.write", "flow.write"));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(json(response).get("token").get("scopes").toString())
+        .isEqualTo("[\"all.read\",\"gasless.read\",\"gasless.write\",\"flow.write\"]");
+    assertThat(api.tokens())
+        .singleElement()
+        .satisfies(
+            t ->
+                assertThat(t.scopes())
+                    .containsExactly("all.read", "gasless.read", "gasless.write", "flow.write"));
+  }
+
+  @Test
+  void aScopeLeftOutOfTheConfiguredKnownScopesAnswers422InvalidScopes() {
+    Set<String> withoutGaslessWrite = new LinkedHashSet<>(Validator.DOCUMENTED_SCOPES);
+    withoutGaslessWrite.remove("gasless.write");
+    FakeDynamicApi api = start(FakeDynamicApi.builder().knownScopes(withoutGaslessWrite));
+    Http http = new Http(api);
+
+    HttpResponse<String> refused =
+        http.post("/user/tokens", createBody("n", "gasless.read", "gasless.write"));
+
+    assertThat(refused.statusCode()).isEqualTo(422);
+    JsonNode body = json(refused);
+    assertThat(body.get("code").asText()).isEqualTo("invalid_scopes");
+    assertThat(body.get("error").asText()).isNotBlank();
+    assertThat(body.get("payload").get("invalidScopes").toString())
+        .isEqualTo("[\"gasless.write\"]");
+    assertThat(api.stats().tokensCreated()).isZero();
+    assertThat(http.post("/user/tokens", createBody("n", "gasless.read")).statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void configuredKnownScopesMayNameScopesTheClientDoesNotKnow() {
+    FakeDynamicApi api = start(FakeDynamicApi.builder().knownScopes(Set.of("brand.new.scope")));
+    Http http = new Http(api);
+
+    assertThat(http.post("/user/tokens", createBody("n", "brand.new.scope")).statusCode())
+        .isEqualTo(200);
+    assertThat(http.post("/user/tokens", createBody("n", "all.read")).statusCode()).isEqualTo(422);
   }
 
   @Test

@@ -44,6 +44,21 @@ class FakeDynamicApiOptionsTest {
   }
 
   @Test
+  void knownScopesNarrowWhatACreateMayAskFor() {
+    String[] args = {"--port", "0", "--known-scopes", "all.read, gasless.read"};
+    try (FakeDynamicApi api = FakeDynamicApiOptions.parse(args).start()) {
+      Http http = new Http(api);
+
+      assertThat(
+              http.post("/user/tokens", Http.createBody("n", "all.read", "gasless.read"))
+                  .statusCode())
+          .isEqualTo(200);
+      assertThat(http.post("/user/tokens", Http.createBody("n", "gasless.write")).statusCode())
+          .isEqualTo(422);
+    }
+  }
+
+  @Test
   void badOptionsAreRefused() {
     assertThatThrownBy(() -> FakeDynamicApiOptions.parse(new String[] {"--bogus", "1"}))
         .isInstanceOf(IllegalArgumentException.class)
@@ -54,5 +69,9 @@ class FakeDynamicApiOptionsTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> FakeDynamicApiOptions.parse(new String[] {"--faults", "NOPE"}))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> FakeDynamicApiOptions.parse(new String[] {"--known-scopes", "all.read,,x"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--known-scopes");
   }
 }

@@ -35,6 +35,10 @@ class FaultPlanTest {
     assertThat(Target.LIST.matches("GET", "/environments/e/tokens")).isTrue();
     assertThat(Target.DELETE.matches("DELETE", "/user/tokens/abc")).isTrue();
     assertThat(Target.DELETE.matches("DELETE", "/user/tokens")).isFalse();
+    assertThat(Target.CURRENT.matches("GET", "/tokens/me")).isTrue();
+    assertThat(Target.CURRENT.matches("POST", "/tokens/me")).isFalse();
+    assertThat(Target.CURRENT.matches("GET", "/user/tokens")).isFalse();
+    assertThat(Target.LIST.matches("GET", "/tokens/me")).isFalse();
     assertThat(Target.ALL.matches("PATCH", "/anything")).isTrue();
     assertThat(Target.of("get", "/user/.*").matches("GET", "/user/tokens")).isTrue();
     assertThat(Target.of(null, "/a")).isEqualTo(Target.of(null, "/a"));
@@ -133,5 +137,10 @@ class FaultPlanTest {
     assertThatThrownBy(() -> FakeDynamicApi.builder().clock(null))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("clock == null");
+    assertThatThrownBy(() -> FakeDynamicApi.builder().knownScopes(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("knownScopes == null");
+    assertThatThrownBy(() -> FakeDynamicApi.builder().knownScopes(java.util.Set.of("")))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }
