@@ -34,6 +34,31 @@ class ReactiveTokenClientAgainstFakeTest {
   }
 
   @Test
+  void currentTokenIntrospectsTheApiTokenInUseWithEveryNewerScope() {
+    StepVerifier.create(client.currentToken())
+        .assertNext(
+            me -> {
+              assertThat(me.id()).isEqualTo(api.apiTokenInfo().id());
+              assertThat(me.scopes())
+                  .contains(TokenScope.ALL_READ, TokenScope.GASLESS_READ, TokenScope.GASLESS_WRITE);
+            })
+        .verifyComplete();
+  }
+
+  @Test
+  void theNewerScopesAreAcceptedOnCreate() {
+    StepVerifier.create(
+            client.createToken(
+                CreateTokenRequest.of(
+                    "gasless relayer", TokenScope.GASLESS_READ, TokenScope.GASLESS_WRITE)))
+        .assertNext(
+            t ->
+                assertThat(t.scopes())
+                    .containsExactly(TokenScope.GASLESS_READ, TokenScope.GASLESS_WRITE))
+        .verifyComplete();
+  }
+
+  @Test
   void createListAndDeleteRoundTrip() {
     CreateTokenRequest request =
         CreateTokenRequest.of("round trip", TokenScope.ENVIRONMENT_USERS_READ);
