@@ -1,6 +1,13 @@
 package dev.dyntokens;
 
-import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static dev.dyntokens.HttpBytes.ascii;
+import static dev.dyntokens.HttpBytes.chunkedBody;
+import static dev.dyntokens.HttpBytes.chunkedResponse;
+import static dev.dyntokens.HttpBytes.concat;
+import static dev.dyntokens.HttpBytes.indexOf;
+import static dev.dyntokens.HttpBytes.jsonHeaders;
+import static dev.dyntokens.HttpBytes.randomBytes;
+import static dev.dyntokens.HttpBytes.response;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +17,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dyntokens.RawHttpServer.End;
 import dev.dyntokens.RawHttpServer.Part;
 import dev.dyntokens.RawHttpServer.Script;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -19,18 +25,31 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Signal;
 import reactor.netty.http.client.HttpClient;
@@ -44,7 +63,14 @@ import reactor.test.StepVerifier;
  * stalled mid-body), each served byte for byte by a raw TCP server. Whatever the server does, a
  * call ends in time with either a fully valid result or a typed {@link TokenClientException} with a
  * message, and the run leaves memory where it found it.
+ *
+ * <p>The cases are served as one run that starts with the class: {@link #WORKERS} workers, case
+ * {@code i} on worker {@code i % WORKERS} in the order of their index, so that on a pooled
+ * connection each case meets whatever the one before it left. One parameterized test per {@link
+ * Family} has an invocation per case of that family, which reports how the case ended; the last
+ * test checks the run as a whole.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostileResponseFuzzTest {
   static final long SEED = 0x5EEDD1CE2026L;
   static final int CASES = Integer.getInteger("fuzz.cases", 3000);
@@ -55,6 +81,9 @@ class HostileResponseFuzzTest {
 
   static final Duration RESPONSE_TIMEOUT = Duration.ofMillis(400);
   static final Duration VERIFY = Duration.ofSeconds(10);
+
+  /** How long after its start the run may take to serve every case. */
+  static final Duration RUN_BUDGET = Duration.ofSeconds(150);
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final byte[] CREATED = Fixtures.CREATED_BODY.getBytes(UTF_8);
@@ -76,6 +105,25 @@ class HostileResponseFuzzTest {
     API_ERROR
   }
 
+  /**
+   * The part of the answer a case breaks ({@code CONTROL}: none), with one generator below and one
+   * parameterized test above each.
+   */
+  enum Family {
+    TRUNCATION,
+    CONTROL,
+    STATUS,
+    HEADERS,
+    LENGTH,
+    CHUNKED,
+    BODY,
+    FIELD,
+    CLOSE_MIDWAY,
+    STALL,
+    INFORMATIONAL,
+    TRAILING_GARBAGE
+  }
+
   record Case(int index, String kind, Op op, Script script, Expect expect, int status) {
     @Override
     public String toString() {
@@ -83,104 +131,164 @@ class HostileResponseFuzzTest {
     }
   }
 
-  @Test
-  @Timeout(value = 150, unit = TimeUnit.SECONDS)
-  void everyHostileAnswerEndsInAValidResultOrATypedErrorInTimeWithBoundedMemory() throws Exception {
-    long heapBefore = usedHeapAfterGc();
-    long start = System.nanoTime();
-    Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
-    Map<String, LongAdder> kinds = new ConcurrentHashMap<>();
-    Map<String, LongAdder> millisByKind = new ConcurrentHashMap<>();
-    ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-    LongAdder successes = new LongAdder();
-    LongAdder strictChecks = new LongAdder();
-    LongAdder rerunsAfterTimeout = new LongAdder();
-
-    LoopResources loops = LoopResources.create("fuzz-client", 2, true);
-    ExecutorService workers = Executors.newFixedThreadPool(WORKERS);
-    List<AutoCloseable> resources = new ArrayList<>();
-    try {
-      List<Future<?>> done = new ArrayList<>();
-      for (int w = 0; w < WORKERS; w++) {
-        boolean pooled = w >= WORKERS - POOLED_WORKERS;
-        RawHttpServer server = new RawHttpServer();
-        ConnectionProvider provider =
-            pooled ? ConnectionProvider.create("fuzz-" + w, 2) : ConnectionProvider.newConnection();
-        ReactiveTokenClient client =
-            ReactiveTokenClient.builder()
-                .baseUrl(server.baseUrl())
-                .apiToken(Fixtures.API_TOKEN)
-                .retryPolicy(RetryPolicy.none())
-                .responseTimeout(RESPONSE_TIMEOUT)
-                .connectTimeout(Duration.ofSeconds(2))
-                .httpClient(HttpClient.create(provider).runOn(loops))
-                .build();
-        ReactiveTokenClient patient =
-            ReactiveTokenClient.builder()
-                .baseUrl(server.baseUrl())
-                .apiToken(Fixtures.API_TOKEN)
-                .retryPolicy(RetryPolicy.none())
-                .responseTimeout(VERIFY.dividedBy(2))
-                .httpClient(HttpClient.create(provider).runOn(loops))
-                .build();
-        resources.add(server);
-        resources.add(client);
-        resources.add(patient);
-        resources.add(() -> provider.disposeLater().block(Duration.ofSeconds(5)));
-        int worker = w;
-        done.add(
-            workers.submit(
-                () -> {
-                  warmUp(server, client);
-                  for (int i = worker; i < CASES; i += WORKERS) {
-                    Case c = generate(i);
-                    kinds.computeIfAbsent(c.kind(), k -> new LongAdder()).increment();
-                    server.answer(c.script());
-                    long t0 = System.nanoTime();
-                    String outcome = run(client, patient, c, !pooled, failures, rerunsAfterTimeout);
-                    long ms = (System.nanoTime() - t0) / 1_000_000;
-                    millisByKind.computeIfAbsent(c.kind(), k -> new LongAdder()).add(ms);
-                    outcomes.computeIfAbsent(outcome, k -> new LongAdder()).increment();
-                    if (outcome.equals("success")) {
-                      successes.increment();
-                    }
-                    if (!pooled && c.expect() != Expect.ANY) {
-                      strictChecks.increment();
-                    }
-                  }
-                  return null;
-                }));
-      }
-      for (Future<?> f : done) {
-        f.get(140, TimeUnit.SECONDS);
-      }
-    } finally {
-      workers.shutdownNow();
-      for (AutoCloseable r : resources) {
-        r.close();
-      }
-      resources.clear();
-      loops.disposeLater(Duration.ZERO, Duration.ofSeconds(2)).block(Duration.ofSeconds(5));
+  /**
+   * A case as its test is named, without its script: a test's arguments may live as long as JUnit's
+   * record of the test, which the heap check would count.
+   */
+  record Label(int index, String kind, Op op, Expect expect) {
+    static Label of(Case c) {
+      return new Label(c.index(), c.kind(), c.op(), c.expect());
     }
-    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
-    long heapAfter = usedHeapAfterGc();
-    long growthKiB = (heapAfter - heapBefore) / 1024;
 
-    long tried = outcomes.values().stream().mapToLong(LongAdder::sum).sum();
+    @Override
+    public String toString() {
+      return "case "
+          + index
+          + " ("
+          + kind
+          + ", "
+          + op
+          + ", expect "
+          + expect
+          + (pooled(index) ? ", pooled connection: only a valid result or a typed error" : "")
+          + ")";
+    }
+  }
+
+  /** Whether case {@code i} runs on a pooled connection, where its expectation is not checked. */
+  static boolean pooled(int i) {
+    return i % WORKERS >= WORKERS - POOLED_WORKERS;
+  }
+
+  private static @Nullable Run fuzzRun;
+
+  @BeforeAll
+  static void startServingEveryCase() throws Exception {
+    fuzzRun = new Run();
+  }
+
+  @AfterAll
+  static void stopServing() throws Exception {
+    if (fuzzRun != null) {
+      fuzzRun.close();
+      fuzzRun = null;
+    }
+  }
+
+  // ---- one test per family, one invocation per case ----
+
+  @Order(1)
+  @ParameterizedTest(name = "{0}", allowZeroInvocations = true)
+  @MethodSource("truncations")
+  void aDocumentedAnswerCutAtAnyByteFailsAsADecodingErrorOrAClosedConnection(Label c)
+      throws Exception {
+    assertKeptTheContract(c);
+  }
+
+  @Order(2)
+  @ParameterizedTest(name = "{0}", allowZeroInvocations = true)
+  @MethodSource("controls")
+  void aValidAnswerSucceedsWhateverItsFramingSplitOrContentType(Label c) throws Exception {
+    assertKeptTheContract(c);
+  }
+
+  @Order(3)
+  @ParameterizedTest(name = "{0}", allowZeroInvocations = true)
+  @MethodSource("statuses")
+  void anyStatusLineEndsInAValidResultOrATypedErrorAndAnErrorStatusInItsException(Label c)
+      throws Exception {
+    assertKeptTheContract(c);
+  }
+
+  @Order(4)
+  @ParameterizedTest(name = "{0}", allowZeroInvocations = true)
+  @MethodSource("headers")
+  void absurdOversizedOrMalformedHeadersEndInAValidResultOrATypedError(Label c) throws Exception {
+    assertKeptTheContract(c);
+  }
+
+  @Order(5)
+  @ParameterizedTest(name = "{0}", allowZeroInvocations = true)
+  @MethodSource("lengths")
+  void aLyingOrGarbledContentLengthEndsInAValidResultOrATypedError(Label c) throws Exception {
+    assertKeptTheContract(c);
+  }
+
+  @Order(6)
+  @ParameterizedTest(name = "{0}", allowZeroInvocations = true)
+  @MethodSource("chunkings")
+  void brokenChunkedFramingEndsInAValidResultOrATypedError(Label c) throws Exception {
+    assertKeptTheContract(c);
+  }
+
+  @Order(7)
+  @ParameterizedTest(name = "{0}", allowZeroInvocations = true)
+  @MethodSource("bodies")
+  void aMalformedOrStrangelyEncodedJsonBodyEndsInAValidResultOrATypedError(Label c)
+      throws Exception {
+    assertKeptTheContract(c);
+  }
+
+  @Order(8)
+  @ParameterizedTest(name = "{0}", allowZeroInvocations = true)
+  @MethodSource("fields")
+  void aTokenFieldMissingNullOrOfTheWrongTypeEndsInAValidResultOrATypedError(Label c)
+      throws Exception {
+    assertKeptTheContract(c);
+  }
+
+  @Order(9)
+  @ParameterizedTest(name = "{0}", allowZeroInvocations = true)
+  @MethodSource("closesMidway")
+  void aConnectionClosedOrResetMidAnswerFailsAsAClosedConnection(Label c) throws Exception {
+    assertKeptTheContract(c);
+  }
+
+  @Order(10)
+  @ParameterizedTest(name = "{0}", allowZeroInvocations = true)
+  @MethodSource("stalls")
+  void anAnswerThatStopsMidwayTimesOut(Label c) throws Exception {
+    assertKeptTheContract(c);
+  }
+
+  @Order(11)
+  @ParameterizedTest(name = "{0}", allowZeroInvocations = true)
+  @MethodSource("informationals")
+  void anInterimAnswerIsSkippedForTheFinalOneOrTimesOutWithoutIt(Label c) throws Exception {
+    assertKeptTheContract(c);
+  }
+
+  @Order(12)
+  @ParameterizedTest(name = "{0}", allowZeroInvocations = true)
+  @MethodSource("trailingGarbage")
+  void bytesAfterTheAnswerEndInAValidResultOrATypedError(Label c) throws Exception {
+    assertKeptTheContract(c);
+  }
+
+  @Order(13)
+  @Test
+  void everyCaseIsTriedValidAnswersStillSucceedAndNoMemoryIsKept() throws Exception {
+    Run r = serving();
+    r.finish();
+    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - r.start);
+    long heapAfter = usedHeapAfterGc();
+    long growthKiB = (heapAfter - r.heapBefore) / 1024;
+
+    long tried = r.outcomes.values().stream().mapToLong(LongAdder::sum).sum();
     Map<String, Long> errors = new TreeMap<>();
-    outcomes.forEach(
+    r.outcomes.forEach(
         (k, v) -> {
           if (!k.equals("success")) {
             errors.put(k, v.sum());
           }
         });
     Map<String, Long> byKind = new TreeMap<>();
-    kinds.forEach((k, v) -> byKind.put(k, v.sum()));
+    r.kinds.forEach((k, v) -> byKind.put(k, v.sum()));
     String summary =
         "hostile responses tried: "
             + tried
             + ", successes: "
-            + successes.sum()
+            + r.successes.sum()
             + ", typed errors by class: "
             + errors
             + "\n  seed "
@@ -188,11 +296,11 @@ class HostileResponseFuzzTest {
             + ", cases by kind: "
             + byKind
             + ", outcome checked against a strict expectation: "
-            + strictChecks.sum()
+            + r.strictChecks.sum()
             + ", run again after a timeout: "
-            + rerunsAfterTimeout.sum()
+            + r.rerunsAfterTimeout.sum()
             + ", failures: "
-            + failures.size()
+            + r.failures.size()
             + ", wall time "
             + seconds
             + " s, heap growth after GC "
@@ -200,17 +308,245 @@ class HostileResponseFuzzTest {
             + " KiB";
     System.out.println(summary);
     Map<String, Long> timeByKind = new TreeMap<>();
-    millisByKind.forEach((k, v) -> timeByKind.put(k, v.sum()));
+    r.millisByKind.forEach((k, v) -> timeByKind.put(k, v.sum()));
     System.out.println("  milliseconds by kind: " + timeByKind);
     Path out = Path.of("target", "reliability", "fuzz.txt");
     Files.createDirectories(out.getParent());
     Files.writeString(out, summary + "\n");
 
-    assertThat(failures).as("cases that broke the contract").isEmpty();
+    // Each case's own test checks that it kept the contract.
     assertThat(tried).isEqualTo(CASES);
-    assertThat(successes.sum()).as("valid answers still succeed").isGreaterThan(100);
+    assertThat(r.successes.sum()).as("valid answers still succeed").isGreaterThan(100);
     // 3,000 answers of up to 2 MiB each went through; none of it may stay reachable.
-    assertThat(heapAfter - heapBefore).as("heap growth").isLessThan(16L << 20);
+    assertThat(heapAfter - r.heapBefore).as("heap growth").isLessThan(16L << 20);
+  }
+
+  static Stream<Label> truncations() {
+    return labels(Family.TRUNCATION);
+  }
+
+  static Stream<Label> controls() {
+    return labels(Family.CONTROL);
+  }
+
+  static Stream<Label> statuses() {
+    return labels(Family.STATUS);
+  }
+
+  static Stream<Label> headers() {
+    return labels(Family.HEADERS);
+  }
+
+  static Stream<Label> lengths() {
+    return labels(Family.LENGTH);
+  }
+
+  static Stream<Label> chunkings() {
+    return labels(Family.CHUNKED);
+  }
+
+  static Stream<Label> bodies() {
+    return labels(Family.BODY);
+  }
+
+  static Stream<Label> fields() {
+    return labels(Family.FIELD);
+  }
+
+  static Stream<Label> closesMidway() {
+    return labels(Family.CLOSE_MIDWAY);
+  }
+
+  static Stream<Label> stalls() {
+    return labels(Family.STALL);
+  }
+
+  static Stream<Label> informationals() {
+    return labels(Family.INFORMATIONAL);
+  }
+
+  static Stream<Label> trailingGarbage() {
+    return labels(Family.TRAILING_GARBAGE);
+  }
+
+  /**
+   * The family's cases, each named by the worker that generated it: JUnit takes them one by one, so
+   * each invocation starts once the run has reached its case.
+   */
+  private static Stream<Label> labels(Family family) {
+    Run r = serving();
+    return IntStream.range(0, CASES).filter(i -> family(i) == family).mapToObj(r::label);
+  }
+
+  private static void assertKeptTheContract(Label c) throws Exception {
+    assertThat(serving().verdict(c).failure()).as("what the case broke").isNull();
+  }
+
+  private static Run serving() {
+    return Objects.requireNonNull(fuzzRun, "the run starts in @BeforeAll");
+  }
+
+  // ---- the run ----
+
+  /** How a case ended: the outcome counted for the summary, and what it broke, if anything. */
+  record Verdict(String outcome, @Nullable String failure) {}
+
+  /** Every case, served by the workers from the start of the class on. */
+  private static final class Run {
+    final long heapBefore;
+    final long start;
+    final long deadline;
+    final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
+    final Map<String, LongAdder> kinds = new ConcurrentHashMap<>();
+    final Map<String, LongAdder> millisByKind = new ConcurrentHashMap<>();
+    final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    final LongAdder successes = new LongAdder();
+    final LongAdder strictChecks = new LongAdder();
+    final LongAdder rerunsAfterTimeout = new LongAdder();
+    private final List<CompletableFuture<Label>> labels = new ArrayList<>();
+    private final List<CompletableFuture<Verdict>> verdicts = new ArrayList<>();
+    private final LoopResources loops = LoopResources.create("fuzz-client", 2, true);
+    private final ExecutorService workers = Executors.newFixedThreadPool(WORKERS);
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final List<Future<?>> done = new ArrayList<>();
+    private boolean closed;
+
+    Run() throws Exception {
+      heapBefore = usedHeapAfterGc();
+      start = System.nanoTime();
+      deadline = start + RUN_BUDGET.toNanos();
+      for (int i = 0; i < CASES; i++) {
+        labels.add(new CompletableFuture<>());
+        verdicts.add(new CompletableFuture<>());
+      }
+      try {
+        for (int w = 0; w < WORKERS; w++) {
+          serve(w);
+        }
+      } catch (Exception | Error e) {
+        close();
+        throw e;
+      }
+    }
+
+    private void serve(int worker) throws IOException {
+      boolean pooled = pooled(worker);
+      RawHttpServer server = new RawHttpServer();
+      ConnectionProvider provider =
+          pooled
+              ? ConnectionProvider.create("fuzz-" + worker, 2)
+              : ConnectionProvider.newConnection();
+      ReactiveTokenClient client =
+          ReactiveTokenClient.builder()
+              .baseUrl(server.baseUrl())
+              .apiToken(Fixtures.API_TOKEN)
+              .retryPolicy(RetryPolicy.none())
+              .responseTimeout(RESPONSE_TIMEOUT)
+              .connectTimeout(Duration.ofSeconds(2))
+              .httpClient(HttpClient.create(provider).runOn(loops))
+              .build();
+      ReactiveTokenClient patient =
+          ReactiveTokenClient.builder()
+              .baseUrl(server.baseUrl())
+              .apiToken(Fixtures.API_TOKEN)
+              .retryPolicy(RetryPolicy.none())
+              .responseTimeout(VERIFY.dividedBy(2))
+              .httpClient(HttpClient.create(provider).runOn(loops))
+              .build();
+      resources.add(server);
+      resources.add(client);
+      resources.add(patient);
+      resources.add(() -> provider.disposeLater().block(Duration.ofSeconds(5)));
+      done.add(
+          workers.submit(
+              () -> {
+                int i = worker;
+                try {
+                  warmUp(server, client);
+                  for (; i < CASES; i += WORKERS) {
+                    Case c = generate(i);
+                    labels.get(i).complete(Label.of(c));
+                    kinds.computeIfAbsent(c.kind(), k -> new LongAdder()).increment();
+                    server.answer(c.script());
+                    long t0 = System.nanoTime();
+                    Verdict v = run(client, patient, c, !pooled, rerunsAfterTimeout);
+                    long ms = (System.nanoTime() - t0) / 1_000_000;
+                    millisByKind.computeIfAbsent(c.kind(), k -> new LongAdder()).add(ms);
+                    outcomes.computeIfAbsent(v.outcome(), k -> new LongAdder()).increment();
+                    if (v.outcome().equals("success")) {
+                      successes.increment();
+                    }
+                    if (!pooled && c.expect() != Expect.ANY) {
+                      strictChecks.increment();
+                    }
+                    if (v.failure() != null) {
+                      failures.add(v.failure());
+                    }
+                    verdicts.get(i).complete(v);
+                  }
+                } catch (RuntimeException | Error e) {
+                  // The worker stops: its remaining cases get no verdict but this error.
+                  for (int j = i; j < CASES; j += WORKERS) {
+                    labels.get(j).completeExceptionally(e);
+                    verdicts.get(j).completeExceptionally(e);
+                  }
+                  throw e;
+                }
+                return null;
+              }));
+    }
+
+    /**
+     * Case {@code i}'s label, once its worker has generated it; generated here if the worker
+     * stopped or did not reach it in time, so that its test can tell.
+     */
+    Label label(int i) {
+      try {
+        return labels.get(i).get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Label.of(generate(i));
+      } catch (ExecutionException | TimeoutException e) {
+        return Label.of(generate(i));
+      }
+    }
+
+    /** Case {@code c}'s verdict, once its worker has served it. */
+    Verdict verdict(Label c) throws InterruptedException, ExecutionException {
+      try {
+        return verdicts.get(c.index()).get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        throw new AssertionError(
+            c + ": no outcome within " + RUN_BUDGET.toSeconds() + " s of the run's start", e);
+      }
+    }
+
+    /** Waits for every worker to end, then releases the servers, clients and event loops. */
+    void finish() throws Exception {
+      try {
+        for (Future<?> f : done) {
+          f.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        }
+      } finally {
+        close();
+      }
+    }
+
+    void close() throws Exception {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      workers.shutdownNow();
+      // Released before the heap check, which is about the client, not about this bookkeeping.
+      labels.clear();
+      verdicts.clear();
+      for (AutoCloseable r : resources) {
+        r.close();
+      }
+      resources.clear();
+      loops.disposeLater(Duration.ZERO, Duration.ofSeconds(2)).block(Duration.ofSeconds(5));
+    }
   }
 
   // ---- running one case ----
@@ -227,17 +563,15 @@ class HostileResponseFuzzTest {
     }
   }
 
-  private static String run(
+  private static Verdict run(
       ReactiveTokenClient client,
       ReactiveTokenClient patient,
       Case c,
       boolean strict,
-      ConcurrentLinkedQueue<String> failures,
       LongAdder rerunsAfterTimeout) {
     Signal<Object> signal = outcomeOf(client, c);
     if (signal == null) {
-      failures.add(c + ": no outcome within " + VERIFY);
-      return "hang";
+      return new Verdict("hang", c + ": no outcome within " + VERIFY);
     }
     String problem = problem(c, signal, strict);
     if (problem != null && strict && signal.getThrowable() instanceof ResponseTimeoutException) {
@@ -246,14 +580,14 @@ class HostileResponseFuzzTest {
       rerunsAfterTimeout.increment();
       signal = outcomeOf(patient, c);
       if (signal == null) {
-        failures.add(c + ": no outcome within " + VERIFY + " when run again");
-        return "hang";
+        return new Verdict("hang", c + ": no outcome within " + VERIFY + " when run again");
       }
       problem = problem(c, signal, strict);
     }
-    if (problem != null) {
-      failures.add(c + ": " + problem);
-    }
+    return new Verdict(outcome(signal), problem == null ? null : c + ": " + problem);
+  }
+
+  private static String outcome(Signal<Object> signal) {
     if (signal.isOnNext()) {
       return "success";
     }
@@ -428,39 +762,81 @@ class HostileResponseFuzzTest {
    */
   static Case generate(int i) {
     long t = (long) i * TRUNCATIONS / CASES;
-    boolean truncation = (long) (i + 1) * TRUNCATIONS / CASES > t;
-    if (truncation && t < CREATED.length) {
+    if (truncates(i) && t < CREATED.length) {
       return truncation(i, Op.CREATE, CREATED, (int) t);
     }
-    if (truncation) {
+    if (truncates(i)) {
       return truncation(i, Op.LIST, LISTED, (int) t - CREATED.length);
     }
-    SplittableRandom r = new SplittableRandom(SEED ^ (i * 0x9E3779B97F4A7C15L));
+    SplittableRandom r = random(i);
+    Op o = op(r);
+    return switch (family(r)) {
+      case CONTROL -> control(i, o, r);
+      case STATUS -> status(i, o, r);
+      case HEADERS -> headers(i, o, r);
+      case LENGTH -> length(i, o, r);
+      case CHUNKED -> chunked(i, o, r);
+      case BODY -> body(i, o, r);
+      case FIELD -> field(i, o, r);
+      case CLOSE_MIDWAY -> closeMidway(i, o, r);
+      case STALL -> stall(i, o, r);
+      case INFORMATIONAL -> informational(i, o, r);
+      case TRAILING_GARBAGE -> trailingGarbage(i, o, r);
+      case TRUNCATION -> throw new AssertionError("truncations are chosen by index, not drawn");
+    };
+  }
+
+  /** The family of case {@code i}, drawn as {@link #generate} draws it. */
+  static Family family(int i) {
+    if (truncates(i)) {
+      return Family.TRUNCATION;
+    }
+    SplittableRandom r = random(i);
+    op(r);
+    return family(r);
+  }
+
+  /** Whether case {@code i} is one of the truncations spread over the budget. */
+  private static boolean truncates(int i) {
+    long t = (long) i * TRUNCATIONS / CASES;
+    return (long) (i + 1) * TRUNCATIONS / CASES > t;
+  }
+
+  private static SplittableRandom random(int i) {
+    return new SplittableRandom(SEED ^ (i * 0x9E3779B97F4A7C15L));
+  }
+
+  /** The first draw of a random case: its operation. */
+  private static Op op(SplittableRandom r) {
     int op = r.nextInt(100);
-    Op o = op < 55 ? Op.CREATE : op < 85 ? Op.LIST : Op.DELETE;
+    return op < 55 ? Op.CREATE : op < 85 ? Op.LIST : Op.DELETE;
+  }
+
+  /** The second draw of a random case: its family, by share of the random cases. */
+  private static Family family(SplittableRandom r) {
     int k = r.nextInt(100);
     if (k < 8) {
-      return control(i, o, r);
+      return Family.CONTROL;
     } else if (k < 20) {
-      return status(i, o, r);
+      return Family.STATUS;
     } else if (k < 32) {
-      return headers(i, o, r);
+      return Family.HEADERS;
     } else if (k < 41) {
-      return length(i, o, r);
+      return Family.LENGTH;
     } else if (k < 50) {
-      return chunked(i, o, r);
+      return Family.CHUNKED;
     } else if (k < 70) {
-      return body(i, o, r);
+      return Family.BODY;
     } else if (k < 92) {
-      return field(i, o, r);
+      return Family.FIELD;
     } else if (k < 97) {
-      return closeMidway(i, o, r);
+      return Family.CLOSE_MIDWAY;
     } else if (k < 98) {
-      return stall(i, o, r);
+      return Family.STALL;
     } else if (k < 99) {
-      return informational(i, o, r);
+      return Family.INFORMATIONAL;
     } else {
-      return trailingGarbage(i, o, r);
+      return Family.TRAILING_GARBAGE;
     }
   }
 
@@ -1329,43 +1705,6 @@ class HostileResponseFuzzTest {
     return new Case(i, "trailing-garbage", op, Script.of(all, End.KEEP), Expect.ANY, 200);
   }
 
-  // ---- bytes ----
-
-  static byte[] response(String statusLine, List<String> headers, byte[] body) {
-    StringBuilder head = new StringBuilder(statusLine).append("\r\n");
-    for (String h : headers) {
-      head.append(h).append("\r\n");
-    }
-    head.append("\r\n");
-    return concat(head.toString().getBytes(ISO_8859_1), body);
-  }
-
-  static List<String> jsonHeaders(long length) {
-    return List.of("Content-Type: application/json", "Content-Length: " + length);
-  }
-
-  static byte[] chunkedResponse(String statusLine, byte[] body, SplittableRandom r, int maxChunk) {
-    return concat(
-        ascii(
-            statusLine
-                + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"),
-        chunkedBody(body, r, maxChunk));
-  }
-
-  static byte[] chunkedBody(byte[] body, SplittableRandom r, int maxChunk) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(body.length * 2 + 16);
-    int at = 0;
-    while (at < body.length) {
-      int n = Math.min(body.length - at, 1 + r.nextInt(maxChunk));
-      out.writeBytes(ascii(Integer.toHexString(n) + "\r\n"));
-      out.write(body, at, n);
-      out.writeBytes(ascii("\r\n"));
-      at += n;
-    }
-    out.writeBytes(ascii("0\r\n\r\n"));
-    return out.toByteArray();
-  }
-
   private static byte[] pickBytes(SplittableRandom r) {
     byte[][] options = {
       {(byte) 0xC3, 0x28},
@@ -1377,39 +1716,6 @@ class HostileResponseFuzzTest {
       {(byte) 0x80}
     };
     return options[r.nextInt(options.length)];
-  }
-
-  static byte[] randomBytes(SplittableRandom r, int n) {
-    byte[] b = new byte[n];
-    for (int j = 0; j < n; j++) {
-      b[j] = (byte) r.nextInt(256);
-    }
-    return b;
-  }
-
-  static byte[] ascii(String s) {
-    return s.getBytes(ISO_8859_1);
-  }
-
-  static byte[] concat(byte[]... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte[] p : parts) {
-      out.writeBytes(p);
-    }
-    return out.toByteArray();
-  }
-
-  private static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    throw new IllegalArgumentException("not found");
   }
 
   @SafeVarargs

@@ -186,7 +186,7 @@ class SecretLeakTest {
     h.add("Content-Type: " + contentType);
     byte[] b = body.getBytes(UTF_8);
     h.add("Content-Length: " + b.length);
-    return HostileResponseFuzzTest.response("HTTP/1.1 " + status + " X", h, b);
+    return HttpBytes.response("HTTP/1.1 " + status + " X", h, b);
   }
 
   @Test

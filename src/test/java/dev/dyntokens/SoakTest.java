@@ -2,6 +2,9 @@ package dev.dyntokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dyntokens.SoakLedger.Delivered;
+import dev.dyntokens.SoakLedger.Result;
+import dev.dyntokens.SoakLedger.Tally;
 import dev.dyntokens.micrometer.MicrometerTelemetry;
 import dev.dyntokens.support.LogCapture;
 import dev.dyntokens.support.NettyLeakAndBlockingCheck;
@@ -13,30 +16,20 @@ import dev.dyntokens.testing.FaultPlan;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,7 +56,10 @@ import reactor.core.scheduler.Schedulers;
  * target/reliability/soak.txt}.
  *
  * <p>Excluded from the default test run (tag {@code soak}). Size and seed from system properties:
- * {@code -Dsoak.creates=100000 -Dsoak.inFlight=256 -Dsoak.seed=20261128}.
+ * {@code -Dsoak.creates=100000 -Dsoak.inFlight=256 -Dsoak.seed=20261128}; also {@code
+ * soak.cancelRate} and {@code soak.responseTimeoutMillis}.
+ *
+ * <p>{@link SoakLedger} keeps the books of each run, {@link SoakReport} prints them.
  */
 @Tag("soak")
 @Timeout(value = 3, unit = TimeUnit.HOURS)
@@ -78,7 +74,8 @@ class SoakTest {
   static final double DELETE_RATE = 0.10;
   static final int MAX_CANCEL_DELAY_MILLIS = 1000;
   // 256 calls in flight on 2 shared cores with the paranoid leak detector put ~0.5 s of queueing
-  // into a fault-free call, so the timeout is 2 s (not 300 ms) and the slow answer 2.5 s.
+  // into a fault-free call: the timeout leaves room for that, and the slow answer (FAULT_DELAY)
+  // comes after it.
   static final Duration RESPONSE_TIMEOUT =
       Duration.ofMillis(Long.getLong("soak.responseTimeoutMillis", 2000));
   static final Duration FAULT_DELAY = RESPONSE_TIMEOUT.plusMillis(500);
@@ -97,8 +94,8 @@ class SoakTest {
     mix.put(FaultKind.STATUS_500, 0.03);
     mix.put(FaultKind.HTML_502, 0.03);
     mix.put(FaultKind.RESET_BEFORE_READ, 0.03);
-    mix.put(FaultKind.CREATE_THEN_DROP, 0.03); // after processing: the reset after the request
-    mix.put(FaultKind.DELAY, 0.02); // 600 ms, beyond the 300 ms response timeout
+    mix.put(FaultKind.CREATE_THEN_DROP, 0.03); // after processing: closed without an answer
+    mix.put(FaultKind.DELAY, 0.02); // FAULT_DELAY, 500 ms beyond the response timeout
     mix.put(FaultKind.TRUNCATED_BODY, 0.02);
     mix.put(FaultKind.MALFORMED_JSON, 0.02);
     return mix;
@@ -128,10 +125,11 @@ class SoakTest {
   void faultFreeBaseline() throws Exception {
     Result r = soak("fault-free (default policy)", RetryPolicy.defaults(), false);
     RESULTS.add(r);
-    r.assertCommon();
-    r.assertDefaultModeAccounting();
+    assertCommon(r);
+    assertDefaultModeAccounting(r);
     // Without faults, the only calls that do not succeed are the ones cancelled; a cancelled call
-    // must not break another (ExchangeGuard). Deletes of tokens already deleted may 404.
+    // must not break another (ExchangeGuard). A delete planned before any token was delivered asks
+    // for an id the server never made: 404.
     assertThat(r.tally.outcomes.keySet())
         .as("outcomes without faults")
         .allMatch(
@@ -144,6 +142,7 @@ class SoakTest {
   @Test
   @Order(2)
   void reconcileModeUnderChaos() throws Exception {
+    // Pacing off, as in defaultModeUnderChaos.
     RetryPolicy policy =
         RetryPolicy.builder()
             .reconcileCreates(true)
@@ -156,19 +155,21 @@ class SoakTest {
             .build();
     Result r = soak("chaos, reconcileCreates(true)", policy, true);
     RESULTS.add(r);
-    r.assertCommon();
-    r.assertReconcileModeAccounting();
+    assertCommon(r);
+    assertReconcileModeAccounting(r);
   }
 
   @Test
   @Order(3)
   void defaultModeUnderChaos() throws Exception {
-    // Pacing off: see NO_PACING.
+    // Pacing off: the injected 429s come at a fixed share of the requests whatever the rate, so
+    // once a second's share of them reaches the pacer's threshold, pacing would cut the rate
+    // second after second without making them any rarer.
     RetryPolicy policy = RetryPolicy.defaults().toBuilder().adaptiveThrottling(false).build();
     Result r = soak("chaos, defaults (no pacing)", policy, true);
     RESULTS.add(r);
-    r.assertCommon();
-    r.assertDefaultModeAccounting();
+    assertCommon(r);
+    assertDefaultModeAccounting(r);
   }
 
   @AfterAll
@@ -176,11 +177,7 @@ class SoakTest {
     if (RESULTS.isEmpty()) {
       return;
     }
-    String table = table(RESULTS);
-    System.out.println(table);
-    Path out = Path.of("target", "reliability", "soak.txt");
-    Files.createDirectories(out.getParent());
-    Files.writeString(out, table, StandardCharsets.UTF_8);
+    SoakReport.publish(RESULTS);
   }
 
   // ---- the workload ----
@@ -235,50 +232,6 @@ class SoakTest {
     String rest = note.substring("soak ".length());
     int space = rest.indexOf(' ');
     return Integer.parseInt(space < 0 ? rest : rest.substring(0, space));
-  }
-
-  /** A delivered token that a later delete call may remove. */
-  record Delivered(int bucket, String id) {}
-
-  /** Everything one run observed. */
-  static final class Tally {
-    final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
-    final LongAdder calls = new LongAdder();
-    final LongAdder ended = new LongAdder();
-    final LongAdder cancelled = new LongAdder();
-    final LongAdder cancelledCreates = new LongAdder();
-    final LongAdder endedTwice = new LongAdder();
-    final LongAdder signalAfterCancel = new LongAdder();
-    final LongAdder untyped = new LongAdder();
-    final LongAdder blocked = new LongAdder();
-    final LongAdder createsDelivered = new LongAdder();
-    final LongAdder nextWithoutToken = new LongAdder();
-    final LongAdder listedItems = new LongAdder();
-    final Set<String> deliveredIds = ConcurrentHashMap.newKeySet();
-    final Set<String> deleteAttempted = ConcurrentHashMap.newKeySet();
-    final Set<Integer> mayExistReported = ConcurrentHashMap.newKeySet();
-    final Set<Integer> createsCancelled = ConcurrentHashMap.newKeySet();
-    final ConcurrentLinkedQueue<Delivered> deletable = new ConcurrentLinkedQueue<>();
-    final ConcurrentLinkedQueue<Throwable> dropped = new ConcurrentLinkedQueue<>();
-    final ConcurrentLinkedQueue<String> untypedSamples = new ConcurrentLinkedQueue<>();
-    final ConcurrentLinkedQueue<String> blockedSamples = new ConcurrentLinkedQueue<>();
-    final ConcurrentLinkedQueue<String> mayExistSamples = new ConcurrentLinkedQueue<>();
-
-    /** Counts a blocking call and keeps where it happened: the count alone cannot be fixed. */
-    void blocked(Throwable error) {
-      blocked.increment();
-      if (blockedSamples.size() < 5) {
-        StringWriter trace = new StringWriter();
-        error.printStackTrace(new PrintWriter(trace));
-        blockedSamples.add(trace.toString());
-      }
-    }
-
-    void outcome(Op op, String outcome) {
-      outcomes
-          .computeIfAbsent(op.name().toLowerCase(Locale.ROOT) + " " + outcome, k -> new LongAdder())
-          .increment();
-    }
   }
 
   /** Subscribes to one call, counts how it ends, and may cancel it after its delay. */
@@ -350,7 +303,7 @@ class SoakTest {
       if (op == Op.CREATE && TokenMayExistException.in(error).isPresent()) {
         tally.mayExistReported.add(index);
         if (tally.mayExistSamples.size() < 20) {
-          tally.mayExistSamples.add(index + ": " + describe(error));
+          tally.mayExistSamples.add(index + ": " + SoakReport.describe(error));
         }
         end(error.getClass().getSimpleName() + " (+TokenMayExist)");
         return;
@@ -383,17 +336,6 @@ class SoakTest {
         done.success();
       }
     }
-  }
-
-  static String describe(Throwable error) {
-    StringBuilder out = new StringBuilder(error.toString());
-    for (Throwable c = error.getCause(); c != null; c = c.getCause()) {
-      out.append("\n    caused by ").append(c);
-    }
-    for (Throwable s : error.getSuppressed()) {
-      out.append("\n    suppressed ").append(s);
-    }
-    return out.toString();
   }
 
   static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
@@ -502,14 +444,7 @@ class SoakTest {
     Result r = new Result(name, policy.reconcileCreates(), chaos, plan.calls());
     Hooks.onErrorDropped(tally.dropped::add);
     try {
-      System.out.printf(
-          Locale.ROOT,
-          "soak %s: %,d calls (%,d creates), %d in flight, seed %d%n",
-          name,
-          plan.calls(),
-          CREATES,
-          IN_FLIGHT,
-          SEED);
+      SoakReport.printStart(name, plan.calls());
       long start = System.nanoTime();
       CompletableFuture<Void> all =
           Flux.range(0, plan.calls())
@@ -525,12 +460,7 @@ class SoakTest {
           if (System.nanoTime() > limit) {
             throw new AssertionError("soak did not finish in time: " + tally.ended.sum(), e);
           }
-          System.out.printf(
-              Locale.ROOT,
-              "  %,d / %,d calls ended after %.0f s%n",
-              tally.ended.sum() + tally.cancelled.sum(),
-              plan.calls(),
-              (System.nanoTime() - start) / 1e9);
+          SoakReport.printProgress(tally.ended.sum() + tally.cancelled.sum(), plan.calls(), start);
         }
       }
       all.get();
@@ -580,7 +510,7 @@ class SoakTest {
       fake[0] = null;
       meters.clear();
       r.heapDelta = heapAfterGcWithout(tally, live) - heapBefore;
-      r.printSummary();
+      SoakReport.printSummary(r);
       return r;
     } finally {
       Hooks.resetOnErrorDropped();
@@ -636,321 +566,51 @@ class SoakTest {
     return least;
   }
 
-  // ---- results ----
+  // ---- what every run must show ----
 
-  static final class Result {
-    final String name;
-    final boolean reconcile;
-    final boolean chaos;
-    final int planned;
-    double seconds;
-    long settleMillis;
-    double poolActive;
-    double poolTotal;
-    FakeApiStats stats;
-    Tally tally;
-    List<String> leaks = List.of();
-    long blockedInLogs;
-    long droppedErrors;
-    long heapDelta;
-    long reported;
-
-    long delivered;
-    long live;
-    long liveDelivered;
-    List<FakeToken> orphanTokens = new ArrayList<>();
-    long soakDeleted;
-    long revokedByClient;
-    long deliveredButGone;
-    long orphansReported;
-    long orphansOfCancelled;
-    long orphansUnexplained;
-    List<String> unexplainedSamples = new ArrayList<>();
-
-    Result(String name, boolean reconcile, boolean chaos, int planned) {
-      this.name = name;
-      this.reconcile = reconcile;
-      this.chaos = chaos;
-      this.planned = planned;
-    }
-
-    void account(Tally t, List<FakeToken> liveTokens) {
-      delivered = t.deliveredIds.size();
-      Set<String> liveIds = new HashSet<>();
-      for (FakeToken token : liveTokens) {
-        liveIds.add(token.id());
-        if (t.deliveredIds.contains(token.id())) {
-          liveDelivered++;
-        } else {
-          orphanTokens.add(token);
-          int call = callOf(token.note());
-          if (t.mayExistReported.contains(call)) {
-            orphansReported++;
-          } else if (t.createsCancelled.contains(call)) {
-            orphansOfCancelled++;
-          } else {
-            orphansUnexplained++;
-            if (unexplainedSamples.size() < 10) {
-              unexplainedSamples.add(token.note() + " " + token.id());
-            }
-          }
-        }
-      }
-      live = liveTokens.size();
-      for (String id : t.deleteAttempted) {
-        if (!liveIds.contains(id)) {
-          soakDeleted++;
-        }
-      }
-      for (String id : t.deliveredIds) {
-        if (!liveIds.contains(id) && !t.deleteAttempted.contains(id)) {
-          deliveredButGone++;
-        }
-      }
-      revokedByClient = stats.tokensDeleted() - soakDeleted;
-    }
-
-    long creates() {
-      return sumOutcomes("create ");
-    }
-
-    long sumOutcomes(String prefix) {
-      long sum = 0;
-      for (Map.Entry<String, LongAdder> e : tally.outcomes.entrySet()) {
-        if (e.getKey().startsWith(prefix)) {
-          sum += e.getValue().sum();
-        }
-      }
-      return sum;
-    }
-
-    void assertCommon() {
-      Tally t = tally;
-      assertThat(t.untypedSamples).as("errors that are not TokenClientException").isEmpty();
-      assertThat(t.calls.sum()).as("calls made").isEqualTo(planned);
-      assertThat(t.ended.sum() + t.cancelled.sum())
-          .as("calls that ended (result, typed error or cancelled)")
-          .isEqualTo(planned);
-      assertThat(sumOutcomes("")).as("outcomes counted").isEqualTo(planned);
-      assertThat(t.endedTwice.sum()).as("calls that ended twice").isZero();
-      assertThat(t.nextWithoutToken.sum()).as("creates completing without one token").isZero();
-      assertThat(t.blocked.sum() + blockedInLogs)
-          .as("blocked threads (BlockHound):%n%s", String.join("\n", t.blockedSamples))
-          .isZero();
-      assertThat(leaks).as("Netty leak reports").isEmpty();
-      assertThat(poolActive).as("pooled connections still acquired").isZero();
-      assertThat(stats.inFlight()).as("requests still in flight at the fake").isZero();
-      assertThat(heapDelta).as("heap growth after a full GC (bytes)").isLessThan(HEAP_BOUND);
-      assertThat(deliveredButGone).as("delivered tokens deleted behind the caller's back").isZero();
-      assertThat(stats.tokensCreated())
-          .as("tokens created == delivered + undelivered live + revoked by the client")
-          .isEqualTo(delivered + orphanTokens.size() + revokedByClient);
-      assertThat(stats.tokensLive()).isEqualTo(live);
-    }
-
-    void assertReconcileModeAccounting() {
-      if (!orphanTokens.isEmpty()) {
-        System.out.println("reconcile-mode creates reported as TokenMayExist (samples):");
-        tally.mayExistSamples.forEach(x -> System.out.println("  " + x));
-      }
-      assertThat(orphanTokens)
-          .as("orphans: live tokens nobody received (reconcile mode)")
-          .isEmpty();
-      assertThat(stats.tokensCreated())
-          .as("tokens created == delivered + revoked by reconcile")
-          .isEqualTo(delivered + revokedByClient);
-    }
-
-    void assertDefaultModeAccounting() {
-      assertThat(revokedByClient).as("tokens the client deleted on its own").isZero();
-      assertThat(unexplainedSamples)
-          .as("orphans neither reported (TokenMayExistException) nor of a cancelled create")
-          .isEmpty();
-      assertThat((long) orphanTokens.size())
-          .as("undelivered live tokens <= ambiguous creates reported + creates cancelled")
-          .isLessThanOrEqualTo(reported + tally.cancelledCreates.sum());
-    }
-
-    void printSummary() {
-      System.out.printf(
-          Locale.ROOT,
-          "soak %s: %,d calls in %.1f s, settled in %d ms; created %d delivered %d orphans %d"
-              + " (reported %d, cancelled %d, unexplained %d %s); revoked by client %d; pool"
-              + " active %.0f; leaks %d; heap delta %+.1f MiB; dropped errors %d%n",
-          name,
-          planned,
-          seconds,
-          settleMillis,
-          stats.tokensCreated(),
-          delivered,
-          orphanTokens.size(),
-          orphansReported,
-          orphansOfCancelled,
-          orphansUnexplained,
-          unexplainedSamples,
-          revokedByClient,
-          poolActive,
-          leaks.size(),
-          heapDelta / 1048576.0,
-          droppedErrors);
-      tally.dropped.stream()
-          .limit(3)
-          .forEach(t -> System.out.println("  dropped by Reactor: " + t));
-      tally.blockedSamples.forEach(s -> System.out.println("  blocking call: " + s));
-      tally.mayExistSamples.stream()
-          .limit(3)
-          .forEach(s -> System.out.println("  reported ambiguous: " + s));
-    }
+  static void assertCommon(Result r) {
+    Tally t = r.tally;
+    assertThat(t.untypedSamples).as("errors that are not TokenClientException").isEmpty();
+    assertThat(t.calls.sum()).as("calls made").isEqualTo(r.planned);
+    assertThat(t.ended.sum() + t.cancelled.sum())
+        .as("calls that ended (result, typed error or cancelled)")
+        .isEqualTo(r.planned);
+    assertThat(r.sumOutcomes("")).as("outcomes counted").isEqualTo(r.planned);
+    assertThat(t.endedTwice.sum()).as("calls that ended twice").isZero();
+    assertThat(t.nextWithoutToken.sum()).as("creates completing without one token").isZero();
+    assertThat(t.blocked.sum() + r.blockedInLogs)
+        .as("blocked threads (BlockHound):%n%s", String.join("\n", t.blockedSamples))
+        .isZero();
+    assertThat(r.leaks).as("Netty leak reports").isEmpty();
+    assertThat(r.poolActive).as("pooled connections still acquired").isZero();
+    assertThat(r.stats.inFlight()).as("requests still in flight at the fake").isZero();
+    assertThat(r.heapDelta).as("heap growth after a full GC (bytes)").isLessThan(HEAP_BOUND);
+    assertThat(r.deliveredButGone).as("delivered tokens deleted behind the caller's back").isZero();
+    assertThat(r.stats.tokensCreated())
+        .as("tokens created == delivered + undelivered live + revoked by the client")
+        .isEqualTo(r.delivered + r.orphanTokens.size() + r.revokedByClient);
+    assertThat(r.stats.tokensLive()).isEqualTo(r.live);
   }
 
-  static String table(List<Result> results) {
-    StringBuilder out = new StringBuilder();
-    out.append(
-        String.format(
-            Locale.ROOT,
-            "Soak: %,d creates per run (+%.0f%% lists, +%.0f%% deletes), %d in flight, %.0f%% of"
-                + " calls cancelled at a random moment (0-%d ms), seed %d, responseTimeout %d ms,"
-                + " fault DELAY %d ms, %d cores%n%n",
-            CREATES,
-            LIST_RATE * 100,
-            DELETE_RATE * 100,
-            IN_FLIGHT,
-            CANCEL_RATE * 100,
-            MAX_CANCEL_DELAY_MILLIS,
-            SEED,
-            RESPONSE_TIMEOUT.toMillis(),
-            FAULT_DELAY.toMillis(),
-            Runtime.getRuntime().availableProcessors()));
-    List<String> header = new ArrayList<>(List.of("figure"));
-    results.forEach(r -> header.add(r.name));
-    List<List<String>> rows = new ArrayList<>();
-    row(rows, results, "calls made", r -> fmt(r.planned));
-    row(rows, results, "wall time (s)", r -> String.format(Locale.ROOT, "%.1f", r.seconds));
-    row(rows, results, "calls/s", r -> String.format(Locale.ROOT, "%,.0f", r.planned / r.seconds));
-    row(
-        rows,
-        results,
-        "creates delivered/s",
-        r -> String.format(Locale.ROOT, "%,.0f", r.tally.createsDelivered.sum() / r.seconds));
-    row(rows, results, "requests at the fake", r -> fmt(r.stats.requests()));
-    long faultsTotal = 0;
-    for (FaultKind kind : FaultKind.values()) {
-      if (kind == FaultKind.NONE) {
-        continue;
-      }
-      boolean any = results.stream().anyMatch(r -> r.stats.faults(kind) > 0);
-      if (any) {
-        row(rows, results, "fault " + kind, r -> fmt(r.stats.faults(kind)));
-      }
+  static void assertReconcileModeAccounting(Result r) {
+    if (!r.orphanTokens.isEmpty()) {
+      SoakReport.printMayExistSamples(r);
     }
-    row(
-        rows,
-        results,
-        "faults injected (share of requests)",
-        r -> {
-          long sum = r.stats.faultsInjected().values().stream().mapToLong(Long::longValue).sum();
-          return String.format(
-              Locale.ROOT, "%,d (%.1f%%)", sum, 100.0 * sum / Math.max(1, r.stats.requests()));
-        });
-    TreeMap<String, Boolean> keys = new TreeMap<>();
-    results.forEach(r -> r.tally.outcomes.keySet().forEach(k -> keys.put(k, true)));
-    for (String key : keys.keySet()) {
-      row(
-          rows,
-          results,
-          "outcome: " + key,
-          r -> fmt(r.tally.outcomes.getOrDefault(key, new LongAdder()).sum()));
-    }
-    row(
-        rows,
-        results,
-        "calls ended exactly once",
-        r -> fmt(r.tally.ended.sum() + r.tally.cancelled.sum()) + " / " + fmt(r.planned));
-    row(
-        rows,
-        results,
-        "ended twice / late signal after cancel (RS 1.8 race) / untyped error",
-        r ->
-            r.tally.endedTwice.sum()
-                + " / "
-                + r.tally.signalAfterCancel.sum()
-                + " / "
-                + r.tally.untyped.sum());
-    row(rows, results, "tokens created (fake)", r -> fmt(r.stats.tokensCreated()));
-    row(rows, results, "tokens delivered to callers", r -> fmt(r.delivered));
-    row(rows, results, "tokens deleted by the soak", r -> fmt(r.soakDeleted));
-    row(rows, results, "tokens revoked by the client (reconcile)", r -> fmt(r.revokedByClient));
-    row(rows, results, "orphans (live, never delivered)", r -> fmt(r.orphanTokens.size()));
-    row(rows, results, "  of which reported (TokenMayExistException)", r -> fmt(r.orphansReported));
-    row(rows, results, "  of which the caller cancelled", r -> fmt(r.orphansOfCancelled));
-    row(rows, results, "  of which unexplained", r -> fmt(r.orphansUnexplained));
-    row(rows, results, "creates reported ambiguous (TokenMayExistException)", r -> fmt(r.reported));
-    row(rows, results, "Netty leak reports (paranoid)", r -> fmt(r.leaks.size()));
-    row(
-        rows,
-        results,
-        "blocked threads (BlockHound)",
-        r -> fmt(r.tally.blocked.sum() + r.blockedInLogs));
-    row(rows, results, "pool active at end", r -> String.format(Locale.ROOT, "%.0f", r.poolActive));
-    row(
-        rows,
-        results,
-        "heap delta after full GC (MiB)",
-        r -> String.format(Locale.ROOT, "%+.1f", r.heapDelta / 1048576.0));
-    row(rows, results, "settle time (ms)", r -> fmt(r.settleMillis));
-
-    int[] widths = new int[header.size()];
-    List<List<String>> all = new ArrayList<>();
-    all.add(header);
-    all.addAll(rows);
-    for (List<String> row : all) {
-      for (int i = 0; i < row.size(); i++) {
-        widths[i] = Math.max(widths[i], row.get(i).length());
-      }
-    }
-    for (int n = 0; n < all.size(); n++) {
-      List<String> row = all.get(n);
-      out.append("| ");
-      for (int i = 0; i < row.size(); i++) {
-        String cell = row.get(i);
-        out.append(i == 0 ? pad(cell, widths[i]) : padLeft(cell, widths[i])).append(" | ");
-      }
-      out.setLength(out.length() - 1);
-      out.append('\n');
-      if (n == 0) {
-        out.append('|');
-        for (int w : widths) {
-          out.append("-".repeat(w + 2)).append('|');
-        }
-        out.append('\n');
-      }
-    }
-    return out.toString();
+    assertThat(r.orphanTokens)
+        .as("orphans: live tokens nobody received (reconcile mode)")
+        .isEmpty();
+    assertThat(r.stats.tokensCreated())
+        .as("tokens created == delivered + revoked by reconcile")
+        .isEqualTo(r.delivered + r.revokedByClient);
   }
 
-  interface Cell {
-    String of(Result r);
-  }
-
-  static void row(List<List<String>> rows, List<Result> results, String figure, Cell cell) {
-    List<String> row = new ArrayList<>(List.of(figure));
-    results.forEach(r -> row.add(cell.of(r)));
-    rows.add(row);
-  }
-
-  static String fmt(long n) {
-    return String.format(Locale.ROOT, "%,d", n);
-  }
-
-  static String fmt(double n) {
-    return String.format(Locale.ROOT, "%,.0f", n);
-  }
-
-  static String pad(String s, int w) {
-    return s + " ".repeat(w - s.length());
-  }
-
-  static String padLeft(String s, int w) {
-    return " ".repeat(w - s.length()) + s;
+  static void assertDefaultModeAccounting(Result r) {
+    assertThat(r.revokedByClient).as("tokens the client deleted on its own").isZero();
+    assertThat(r.unexplainedSamples)
+        .as("orphans neither reported (TokenMayExistException) nor of a cancelled create")
+        .isEmpty();
+    assertThat((long) r.orphanTokens.size())
+        .as("undelivered live tokens <= ambiguous creates reported + creates cancelled")
+        .isLessThanOrEqualTo(r.reported + r.tally.cancelledCreates.sum());
   }
 }
