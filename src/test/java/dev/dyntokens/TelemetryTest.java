@@ -168,6 +168,22 @@ class TelemetryTest {
   }
 
   @Test
+  void closingTheClientRemovesItsPoolGauges() {
+    server.enqueue(created());
+    StepVerifier.create(client.createToken(CreateTokenRequest.of("pool")))
+        .expectNextCount(1)
+        .verifyComplete();
+    assertThat(meters.find("dynamic.tokens.pool.max").gauges()).hasSize(1);
+
+    StepVerifier.create(client.closeLater()).verifyComplete();
+
+    assertThat(meters.find("dynamic.tokens.pool.max").gauges())
+        .as("a closed pool is neither kept alive nor shown")
+        .isEmpty();
+    assertThat(meters.find("dynamic.tokens.pool.active").gauges()).isEmpty();
+  }
+
+  @Test
   void ownPoolReportsItsConnectionsAsGauges() {
     server.enqueue(created());
 

@@ -22,43 +22,54 @@ final class ResponseReaders {
   private final Json json;
   private final @Nullable String apiToken;
 
+  // Built once, so a read allocates no decoder.
+  private final Decoder<Token> createdBody;
+  private final Decoder<List<TokenInfo>> listBody;
+  private final Decoder<TokenInfo> currentBody;
+
   /**
    * @param apiToken the static API token, masked in any error message that echoes it
    */
   ResponseReaders(Json json, @Nullable String apiToken) {
     this.json = json;
     this.apiToken = apiToken;
+    this.createdBody =
+        (body, status) ->
+            TokenDecoder.created(json.readCreated(body.bytes, body.length, status), status);
+    this.listBody =
+        (body, status) ->
+            TokenDecoder.listed(json.readList(body.bytes, body.length, status), status);
+    this.currentBody =
+        (body, status) ->
+            TokenDecoder.current(json.readCreated(body.bytes, body.length, status), status);
   }
 
   private Mono<Token> readCreated(HttpClientResponse response, ByteBufFlux in, String what) {
-    int status = response.status().code();
-    if (status < 200 || status > 299) {
-      return readError(response, in, what);
-    }
-    return ResponseBodies.readAll(in, contentLength(response), status)
-        .map(
-            body ->
-                TokenDecoder.created(json.readCreated(body.bytes, body.length, status), status));
+    return readSuccess(response, in, what, createdBody);
   }
 
   private Mono<List<TokenInfo>> readList(HttpClientResponse response, ByteBufFlux in, String what) {
-    int status = response.status().code();
-    if (status < 200 || status > 299) {
-      return readError(response, in, what);
-    }
-    return ResponseBodies.readAll(in, contentLength(response), status)
-        .map(body -> TokenDecoder.listed(json.readList(body.bytes, body.length, status), status));
+    return readSuccess(response, in, what, listBody);
   }
 
   private Mono<TokenInfo> readCurrent(HttpClientResponse response, ByteBufFlux in, String what) {
+    return readSuccess(response, in, what, currentBody);
+  }
+
+  /** Decodes a body of a 2xx answer; any other status is read as an error. */
+  @FunctionalInterface
+  private interface Decoder<T> {
+    T decode(ResponseBodies.Body body, int status);
+  }
+
+  private <T> Mono<T> readSuccess(
+      HttpClientResponse response, ByteBufFlux in, String what, Decoder<T> decoder) {
     int status = response.status().code();
     if (status < 200 || status > 299) {
       return readError(response, in, what);
     }
     return ResponseBodies.readAll(in, contentLength(response), status)
-        .map(
-            body ->
-                TokenDecoder.current(json.readCreated(body.bytes, body.length, status), status));
+        .map(body -> decoder.decode(body, status));
   }
 
   private Mono<Void> readNothing(HttpClientResponse response, ByteBufFlux in, String what) {

@@ -13,6 +13,7 @@ import dev.dyntokens.RateLimitedException;
 import dev.dyntokens.ResponseTimeoutException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -20,6 +21,9 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -244,7 +248,13 @@ public final class MicrometerTelemetry implements ClientTelemetry {
   @Override
   public ConnectionProvider.Builder instrumentPool(ConnectionProvider.Builder pool) {
     MeterRegistry registry = meters;
-    return registry == null ? pool : pool.metrics(true, () -> poolGauges(registry));
+    if (registry == null) {
+      return pool;
+    }
+    // One registrar: Reactor Netty asks the supplier again to deregister, and only this one knows
+    // which gauges it registered.
+    ConnectionProvider.MeterRegistrar registrar = poolGauges(registry);
+    return pool.metrics(true, () -> registrar);
   }
 
   /** A low-cardinality name for what went wrong, for tags. */
@@ -275,35 +285,83 @@ public final class MicrometerTelemetry implements ClientTelemetry {
     return "other";
   }
 
-  /** Registers gauges of the client's own pool into the registry. */
+  /**
+   * Gauges of the client's own pool, removed again when the pool is disposed (Reactor Netty calls
+   * {@code deRegisterMetrics} then), so a closed pool is neither kept alive by the registry nor
+   * shown beside a later client's.
+   */
   private static ConnectionProvider.MeterRegistrar poolGauges(MeterRegistry meters) {
-    return (String poolName, String id, SocketAddress remote, ConnectionPoolMetrics m) -> {
-      Tags tags = Tags.of("pool", poolName, "remote", String.valueOf(remote));
-      Gauge.builder("dynamic.tokens.pool.active", m, ConnectionPoolMetrics::acquiredSize)
-          .description("Connections in use")
-          .tags(tags)
-          .strongReference(true)
-          .register(meters);
-      Gauge.builder("dynamic.tokens.pool.idle", m, ConnectionPoolMetrics::idleSize)
-          .description("Idle pooled connections")
-          .tags(tags)
-          .strongReference(true)
-          .register(meters);
-      Gauge.builder("dynamic.tokens.pool.total", m, ConnectionPoolMetrics::allocatedSize)
-          .description("Connections open")
-          .tags(tags)
-          .strongReference(true)
-          .register(meters);
-      Gauge.builder("dynamic.tokens.pool.pending", m, ConnectionPoolMetrics::pendingAcquireSize)
-          .description("Calls waiting for a connection")
-          .tags(tags)
-          .strongReference(true)
-          .register(meters);
-      Gauge.builder("dynamic.tokens.pool.max", m, ConnectionPoolMetrics::maxAllocatedSize)
-          .description("Pool size limit")
-          .tags(tags)
-          .strongReference(true)
-          .register(meters);
+    Map<String, List<Meter>> registered = new ConcurrentHashMap<>();
+    return new ConnectionProvider.MeterRegistrar() {
+      @Override
+      public void registerMetrics(
+          String poolName, String id, SocketAddress remote, ConnectionPoolMetrics m) {
+        Tags tags = Tags.of("pool", poolName, "remote", String.valueOf(remote));
+        List<Meter> gauges =
+            List.of(
+                gauge(
+                    meters,
+                    "dynamic.tokens.pool.active",
+                    "Connections in use",
+                    tags,
+                    m,
+                    ConnectionPoolMetrics::acquiredSize),
+                gauge(
+                    meters,
+                    "dynamic.tokens.pool.idle",
+                    "Idle pooled connections",
+                    tags,
+                    m,
+                    ConnectionPoolMetrics::idleSize),
+                gauge(
+                    meters,
+                    "dynamic.tokens.pool.total",
+                    "Connections open",
+                    tags,
+                    m,
+                    ConnectionPoolMetrics::allocatedSize),
+                gauge(
+                    meters,
+                    "dynamic.tokens.pool.pending",
+                    "Calls waiting for a connection",
+                    tags,
+                    m,
+                    ConnectionPoolMetrics::pendingAcquireSize),
+                gauge(
+                    meters,
+                    "dynamic.tokens.pool.max",
+                    "Pool size limit",
+                    tags,
+                    m,
+                    ConnectionPoolMetrics::maxAllocatedSize));
+        registered.put(key(poolName, id, remote), gauges);
+      }
+
+      @Override
+      public void deRegisterMetrics(String poolName, String id, SocketAddress remote) {
+        List<Meter> gauges = registered.remove(key(poolName, id, remote));
+        if (gauges != null) {
+          gauges.forEach(meters::remove);
+        }
+      }
     };
+  }
+
+  private static String key(String poolName, String id, SocketAddress remote) {
+    return poolName + '\n' + id + '\n' + remote;
+  }
+
+  private static Meter gauge(
+      MeterRegistry meters,
+      String name,
+      String description,
+      Tags tags,
+      ConnectionPoolMetrics m,
+      java.util.function.ToDoubleFunction<ConnectionPoolMetrics> value) {
+    return Gauge.builder(name, m, value)
+        .description(description)
+        .tags(tags)
+        .strongReference(true)
+        .register(meters);
   }
 }

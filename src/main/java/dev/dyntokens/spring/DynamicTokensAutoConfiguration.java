@@ -5,6 +5,7 @@ import dev.dyntokens.micrometer.MicrometerTelemetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -100,6 +101,28 @@ public class DynamicTokensAutoConfiguration {
         }
         builder.telemetry(telemetry.build());
       };
+    }
+  }
+
+  /**
+   * Actuator's {@code /configprops} and {@code /env} show property values to whoever may see them
+   * ({@code show-values}); Boot sanitizes no key by default. The API token is masked under every
+   * spelling of its key: {@code dynamic.tokens.api-token}, {@code apiToken}, {@code
+   * DYNAMIC_TOKENS_API_TOKEN}.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(SanitizingFunction.class)
+  static class SanitizingConfiguration {
+    @Bean
+    SanitizingFunction dynamicTokensSanitizingFunction() {
+      return SanitizingFunction.sanitizeValue()
+          .ifKeyMatches(SanitizingConfiguration::isApiTokenKey);
+    }
+
+    static boolean isApiTokenKey(String key) {
+      return key.replaceAll("[^A-Za-z0-9]", "")
+          .toLowerCase(java.util.Locale.ROOT)
+          .endsWith("apitoken");
     }
   }
 }

@@ -130,6 +130,34 @@ class DynamicTokensAutoConfigurationTest {
   }
 
   @Test
+  void actuatorMasksTheApiTokenUnderEverySpellingOfItsKey() {
+    runner
+        .withPropertyValues("dynamic.tokens.api-token=" + TOKEN)
+        .run(
+            context -> {
+              org.springframework.boot.actuate.endpoint.SanitizingFunction f =
+                  context.getBean(
+                      org.springframework.boot.actuate.endpoint.SanitizingFunction.class);
+              for (String key :
+                  java.util.List.of(
+                      "dynamic.tokens.api-token", "apiToken", "DYNAMIC_TOKENS_API_TOKEN")) {
+                Object shown =
+                    f.applyUnlessFiltered(
+                            new org.springframework.boot.actuate.endpoint.SanitizableData(
+                                null, key, TOKEN))
+                        .getValue();
+                assertThat(shown).as(key).isEqualTo("******");
+              }
+              Object port =
+                  f.applyUnlessFiltered(
+                          new org.springframework.boot.actuate.endpoint.SanitizableData(
+                              null, "server.port", "8080"))
+                      .getValue();
+              assertThat(port).isEqualTo("8080");
+            });
+  }
+
+  @Test
   void registriesAndCustomizersAreApplied() {
     List<String> applied = new ArrayList<>();
     runner
