@@ -8,6 +8,8 @@ import dev.dyntokens.RetryPolicy;
 import dev.dyntokens.Token;
 import dev.dyntokens.TokenScope;
 import dev.dyntokens.bench.load.HtmlReport;
+import dev.dyntokens.bench.load.IntervalLog;
+import dev.dyntokens.bench.load.Merge;
 import dev.dyntokens.bench.load.Options;
 import dev.dyntokens.bench.load.Progress;
 import dev.dyntokens.bench.load.Recorder;
@@ -15,10 +17,13 @@ import dev.dyntokens.bench.load.Summary;
 import dev.dyntokens.bench.load.Target;
 import dev.dyntokens.bench.load.Targets;
 import dev.dyntokens.bench.load.Workload;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
@@ -37,6 +42,10 @@ public final class LoadDriver {
   private LoadDriver() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("merge")) {
+      System.exit(Merge.main(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+      return;
+    }
     Options options;
     try {
       if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
@@ -92,17 +101,33 @@ public final class LoadDriver {
       long start;
       long end;
       Recorder recorder;
+      String model = o.describeModel();
+      IntervalLog log = null;
+      Map<String, Long> serverBefore = Map.of();
       try (ReactiveTokenClient client = builder.build()) {
-        System.err.println("target: " + target.describe() + "; model: " + o.describeModel());
-        if (o.warmup() > 0) {
-          System.err.println("warming up: " + o.warmup() + " calls, not recorded");
-          new Workload(client, request, new Recorder(System.nanoTime()), keepIds)
-              .closed(o.concurrency(), o.warmup(), 0);
+        System.err.println("target: " + target.describe() + "; model: " + model);
+        if (o.warmup()) {
+          model += ", after a warm-up of " + warmup(o, client, request, keepIds);
+          // The fake's counters then count only the measured calls (the retries estimate uses them).
+          serverBefore = target.serverStats();
         }
+        long startMillis = System.currentTimeMillis();
         start = System.nanoTime();
-        recorder = new Recorder(start);
+        if (o.histogramLog() != null) {
+          try {
+            log =
+                IntervalLog.create(
+                    Path.of(o.histogramLog()),
+                    startMillis,
+                    "target " + target.describe() + "; model " + model);
+          } catch (IOException e) {
+            throw new IllegalArgumentException("--histogram-log: cannot write " + e.getMessage());
+          }
+        }
+        recorder = new Recorder(start, log);
         Workload work = new Workload(client, request, recorder, keepIds);
-        long durationNanos = o.duration() == null ? 0 : o.duration().toNanos();
+        // A number of calls, if given, bounds the run; the duration only without one.
+        long durationNanos = o.requests() > 0 || o.duration() == null ? 0 : o.duration().toNanos();
         long total = o.requests() > 0 ? o.requests() : -1;
         try (Progress progress = new Progress(recorder, total, System.err).start()) {
           if (o.openModel()) {
@@ -114,6 +139,10 @@ public final class LoadDriver {
         }
         end = System.nanoTime();
         recorder.tick();
+        if (log != null) {
+          log.close();
+          System.err.println("wrote " + o.histogramLog());
+        }
         if (target.real() && !o.keep()) {
           cleanup = deleteAll(client, createdIds);
         } else if (target.real()) {
@@ -123,7 +152,7 @@ public final class LoadDriver {
       Summary summary =
           new Summary(
               target.describe(),
-              o.describeModel(),
+              model,
               clientDesc,
               (end - start) / 1e9,
               recorder.done(),
@@ -132,7 +161,7 @@ public final class LoadDriver {
               recorder.allLatencies(),
               recorder.successLatencies(),
               recorder.timeline(),
-              target.serverStats(),
+              minus(target.serverStats(), serverBefore),
               cleanup);
       if (o.json()) {
         System.out.println(
@@ -146,8 +175,45 @@ public final class LoadDriver {
         HtmlReport.write(summary, Path.of(o.html()));
         System.err.println("wrote " + o.html());
       }
-      return 0;
+      return o.thresholds()
+          .check(
+              summary.p99Millis(),
+              summary.errorRate(),
+              summary.throughput(),
+              System.err);
     }
+  }
+
+  /**
+   * The unrecorded warm-up: closed model at --concurrency for --warmup calls or time.
+   *
+   * @return what it did, for the summary's model line
+   */
+  private static String warmup(
+      Options o, ReactiveTokenClient client, CreateTokenRequest request, Consumer<Token> keepIds) {
+    System.err.println(
+        "warming up for "
+            + o.describeWarmup()
+            + " at concurrency "
+            + o.concurrency()
+            + ", not recorded (--warmup 0 turns it off)");
+    long t0 = System.nanoTime();
+    Recorder warm = new Recorder(t0);
+    new Workload(client, request, warm, keepIds)
+        .closed(o.concurrency(), o.warmupCalls(), o.warmupDuration().toNanos());
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    String done =
+        String.format(
+            Locale.ROOT, "%,d calls in %.1f s (%,.0f calls/s)", warm.done(), seconds, warm.done() / seconds);
+    System.err.println("warm-up: " + done);
+    return done;
+  }
+
+  /** Counter by counter, {@code now - before}. */
+  static Map<String, Long> minus(Map<String, Long> now, Map<String, Long> before) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    now.forEach((k, v) -> out.put(k, v - before.getOrDefault(k, 0L)));
+    return out;
   }
 
   /** Deletes the tokens this run created on a real API, four at a time. */

@@ -21,16 +21,31 @@ public record Options(
     long seed,
     int rateLimitPerSecond,
     Duration timeout,
-    long warmup,
+    long warmupCalls,
+    Duration warmupDuration,
     boolean retries,
     boolean json,
     String html,
+    String histogramLog,
+    Thresholds thresholds,
     String notePrefix,
     List<String> scopes) {
+
+  /**
+   * The default warm-up against the embedded fake: 5,000 calls, since the JIT compiles after a
+   * number of invocations rather than after a time, but at most {@link #DEFAULT_WARMUP_LIMIT} so a
+   * slow or busy machine does not spend most of a default run warming up. None against a real API,
+   * whose calls create real tokens.
+   */
+  public static final long DEFAULT_WARMUP_CALLS = 5_000;
+
+  public static final Duration DEFAULT_WARMUP_LIMIT = Duration.ofSeconds(5);
 
   public static final String USAGE =
       """
       usage: java -cp benchmarks/target/benchmarks.jar dev.dyntokens.bench.LoadDriver [options]
+             java -cp benchmarks/target/benchmarks.jar dev.dyntokens.bench.LoadDriver merge FILE...
+                  [--html FILE] [--json] [thresholds]   (combine --histogram-log files)
 
       target (default: an embedded fake API on a loopback port)
         --base-url URL            drive a real API instead; the API token is read from the
@@ -53,14 +68,25 @@ public record Options(
                                   call's intended send time (no coordinated omission)
 
       client and output
-        --warmup N                first make N calls (closed model, --concurrency) that are not
-                                  recorded, so the JIT has compiled the client (default 0)
+        --warmup N | D            first make N calls, or call for D (2s, 500ms), in the closed
+                                  model at --concurrency, unrecorded, so the JIT has compiled the
+                                  client (default: 5000 calls or 5 s, whichever ends first,
+                                  against the fake; none against a real API); --warmup 0 turns
+                                  it off
         --timeout D               the client's response timeout (default 10s)
         --no-retry                RetryPolicy.none() instead of the client's defaults
         --note PREFIX             note prefix of created tokens (default "load-driver")
         --scope VALUE             a scope to request, repeatable (default none)
         --json                    print the summary as JSON on stdout
         --html FILE               write an HTML report with inline SVG charts
+        --histogram-log FILE      write HdrHistogram interval logs (HistogramLogWriter format, one
+                                  interval a second, microseconds; untagged: every call, tag=KIND:
+                                  calls with that outcome) for the merge mode
+
+      thresholds (exit 1 and say which failed; also in merge mode)
+        --max-p99 D               p99 latency of all calls at most D (250ms, 1.5s)
+        --max-error-rate R        failed calls / calls at most R, 0..1
+        --min-throughput N        calls a second (all outcomes) at least N
       """;
 
   public boolean realApi() {
@@ -84,10 +110,13 @@ public record Options(
     long seed = 1;
     int rateLimit = 0;
     Duration timeout = Duration.ofSeconds(10);
-    long warmup = 0;
+    Long warmupCalls = null;
+    Duration warmupDuration = null;
     boolean retries = true;
     boolean json = false;
     String html = null;
+    String histogramLog = null;
+    Thresholds.Builder thresholds = new Thresholds.Builder();
     String note = "load-driver";
     List<String> scopes = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
@@ -104,16 +133,35 @@ public record Options(
         case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
         case "--rate-limit-per-second" -> rateLimit = Integer.parseInt(value(args, ++i, a));
         case "--timeout" -> timeout = duration(value(args, ++i, a), a);
-        case "--warmup" -> warmup = positive(value(args, ++i, a), a);
+        case "--warmup" -> {
+          String v = value(args, ++i, a).trim();
+          // A bare number counts calls; a number with a unit is a time.
+          if (v.matches("\\d+")) {
+            warmupCalls = Long.parseLong(v);
+            warmupDuration = null;
+          } else {
+            warmupDuration = duration(v, a);
+            warmupCalls = null;
+            if (warmupDuration.isNegative()) {
+              throw new IllegalArgumentException("--warmup must not be negative");
+            }
+          }
+        }
         case "--no-retry" -> retries = false;
         case "--json" -> json = true;
         case "--html" -> html = value(args, ++i, a);
+        case "--histogram-log" -> histogramLog = value(args, ++i, a);
         case "--note" -> note = value(args, ++i, a);
         case "--scope" -> scopes.add(value(args, ++i, a));
         case "--api-token", "--token" ->
             throw new IllegalArgumentException(
                 a + " is not accepted: set the DYNAMIC_API_TOKEN environment variable");
-        default -> throw new IllegalArgumentException("unknown option " + a);
+        default -> {
+          if (!thresholds.accept(args, i)) {
+            throw new IllegalArgumentException("unknown option " + a);
+          }
+          i++;
+        }
       }
     }
     if (faultRate < 0 || faultRate > 1) {
@@ -130,6 +178,16 @@ public record Options(
     if (requests == null && duration == null) {
       requests = real ? 10L : 20_000L;
     }
+    if (warmupCalls == null && warmupDuration == null && !real) {
+      warmupCalls = DEFAULT_WARMUP_CALLS;
+      warmupDuration = DEFAULT_WARMUP_LIMIT;
+    }
+    if (warmupCalls == null) {
+      warmupCalls = 0L;
+    }
+    if (warmupDuration == null) {
+      warmupDuration = Duration.ZERO;
+    }
     return new Options(
         baseUrl,
         keep,
@@ -142,12 +200,28 @@ public record Options(
         seed,
         rateLimit,
         timeout,
-        warmup,
+        warmupCalls,
+        warmupDuration,
         retries,
         json,
         html,
+        histogramLog,
+        thresholds.build(),
         note,
         List.copyOf(scopes));
+  }
+
+  public boolean warmup() {
+    return warmupCalls > 0 || !warmupDuration.isZero();
+  }
+
+  /** Describes the warm-up in a few words. */
+  public String describeWarmup() {
+    String time = warmupDuration.toMillis() / 1000.0 + " s";
+    if (warmupCalls > 0 && !warmupDuration.isZero()) {
+      return String.format(Locale.ROOT, "%,d calls or %s, whichever ends first", warmupCalls, time);
+    }
+    return warmupCalls > 0 ? String.format(Locale.ROOT, "%,d calls", warmupCalls) : time;
   }
 
   /** Describes the model in one line. */
@@ -161,7 +235,7 @@ public record Options(
         : String.format(Locale.ROOT, "closed, concurrency %d, %s", concurrency, bound);
   }
 
-  private static String value(String[] args, int i, String flag) {
+  static String value(String[] args, int i, String flag) {
     if (i >= args.length) {
       throw new IllegalArgumentException(flag + " needs a value");
     }
@@ -176,7 +250,8 @@ public record Options(
     return v;
   }
 
-  static Duration duration(String s, String flag) {
+  /** Parses 30s, 2m, 500ms, or a bare number of seconds. */
+  public static Duration duration(String s, String flag) {
     String t = s.trim().toLowerCase(Locale.ROOT);
     try {
       if (t.endsWith("ms")) {

@@ -1,5 +1,6 @@
 package dev.dyntokens.bench.load;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -52,41 +53,70 @@ public record Summary(
     return h.getTotalCount() == 0 ? 0 : h.getMaxValue() / 1000.0;
   }
 
-  public String text() {
-    StringBuilder sb = new StringBuilder();
-    line(sb, "target", target);
-    line(sb, "model", model);
-    line(sb, "client", client);
-    line(sb, "duration", String.format(Locale.ROOT, "%.2f s", seconds));
-    line(
-        sb,
-        "throughput",
-        String.format(
-            Locale.ROOT,
-            "%,.0f calls/s (%,.0f successes/s)",
-            throughput(),
-            outcomes.getOrDefault(Outcome.SUCCESS, 0L) / Math.max(1e-9, seconds)));
-    line(sb, "latency (all)", latencies(allLatencies));
-    line(sb, "latency (ok)", latencies(successLatencies));
-    StringBuilder o = new StringBuilder();
-    outcomes.forEach((k, v) -> o.append(k.label()).append(' ').append(v).append("  "));
-    line(sb, "outcomes", String.format(Locale.ROOT, "%,d calls: %s", calls, o.toString().trim()));
+  /** p99 latency of all calls, in ms. */
+  public double p99Millis() {
+    return millis(allLatencies, 99);
+  }
+
+  /** Failed calls / calls, 0 without calls. */
+  public double errorRate() {
+    return calls == 0 ? 0 : (calls - outcomes.getOrDefault(Outcome.SUCCESS, 0L)) / (double) calls;
+  }
+
+  /** The summary as key/value rows, in the order {@link #text()} prints them. */
+  public List<Map.Entry<String, String>> rows() {
+    List<Map.Entry<String, String>> rows = new ArrayList<>();
+    rows.add(Map.entry("target", target));
+    rows.add(Map.entry("model", model));
+    rows.add(Map.entry("client", client));
+    rows.add(Map.entry("duration", String.format(Locale.ROOT, "%.2f s", seconds)));
+    rows.add(
+        Map.entry(
+            "throughput",
+            String.format(
+                Locale.ROOT,
+                "%,.0f calls/s (%,.0f successes/s)",
+                throughput(),
+                outcomes.getOrDefault(Outcome.SUCCESS, 0L) / Math.max(1e-9, seconds))));
+    rows.add(Map.entry("latency (all)", latencies(allLatencies)));
+    rows.add(Map.entry("latency (ok)", latencies(successLatencies)));
+    rows.add(Map.entry("outcomes", outcomes(calls, outcomes)));
     if (!errorsByClass.isEmpty()) {
-      line(sb, "errors by class", errorsByClass.toString());
+      rows.add(Map.entry("errors by class", errorsByClass.toString()));
     }
     if (!serverStats.isEmpty()) {
-      line(sb, "server", serverStats.toString());
-      line(sb, "retries", "~" + retries() + " (server requests beyond one per call that reached it)");
+      rows.add(Map.entry("server", serverStats.toString()));
+      rows.add(
+          Map.entry(
+              "retries", "~" + retries() + " (server requests beyond one per call that reached it)"));
     } else {
-      line(sb, "retries", "not observable against this target");
+      rows.add(Map.entry("retries", "not observable against this target"));
     }
     if (!cleanup.isEmpty()) {
-      line(sb, "cleanup", cleanup.toString());
+      rows.add(Map.entry("cleanup", cleanup.toString()));
+    }
+    return rows;
+  }
+
+  public String text() {
+    return text(rows());
+  }
+
+  static String text(List<Map.Entry<String, String>> rows) {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, String> r : rows) {
+      sb.append(String.format(Locale.ROOT, "%-16s %s%n", r.getKey(), r.getValue()));
     }
     return sb.toString();
   }
 
-  private static String latencies(Histogram h) {
+  static String outcomes(long calls, Map<Outcome, Long> outcomes) {
+    StringBuilder o = new StringBuilder();
+    outcomes.forEach((k, v) -> o.append(k.label()).append(' ').append(v).append("  "));
+    return String.format(Locale.ROOT, "%,d calls: %s", calls, o.toString().trim());
+  }
+
+  static String latencies(Histogram h) {
     StringBuilder sb = new StringBuilder();
     for (double p : PERCENTILES) {
       sb.append(String.format(Locale.ROOT, "p%s %.2f  ", trim(p), millis(h, p)));
@@ -99,10 +129,6 @@ public record Summary(
     return p == Math.rint(p) ? Long.toString((long) p) : Double.toString(p);
   }
 
-  private static void line(StringBuilder sb, String key, String value) {
-    sb.append(String.format(Locale.ROOT, "%-16s %s%n", key, value));
-  }
-
   /** A map for Jackson: every number a machine would want, latencies in milliseconds. */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -112,6 +138,7 @@ public record Summary(
     m.put("seconds", seconds);
     m.put("calls", calls);
     m.put("throughputPerSecond", throughput());
+    m.put("errorRate", errorRate());
     Map<String, Long> out = new LinkedHashMap<>();
     outcomes.forEach((k, v) -> out.put(k.label(), v));
     m.put("outcomes", out);
@@ -125,7 +152,7 @@ public record Summary(
     return m;
   }
 
-  private static Map<String, Object> latencyMap(Histogram h) {
+  static Map<String, Object> latencyMap(Histogram h) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("count", h.getTotalCount());
     for (double p : PERCENTILES) {

@@ -48,15 +48,18 @@ public final class Workload {
 
   /**
    * Closed model: {@code concurrency} calls in flight, each next one sent when one ends; latency
-   * from the moment each call is sent.
+   * from the moment each call is sent. Sends {@code requests} calls, or calls for {@code
+   * durationNanos}; given both, stops sending at whichever comes first.
    */
   public void closed(int concurrency, long requests, long durationNanos) {
     long deadline = System.nanoTime() + durationNanos;
     Flux<Integer> calls =
         requests > 0
             ? Flux.range(0, (int) Math.min(Integer.MAX_VALUE, requests))
-            : Flux.<Integer>generate(sink -> sink.next(0))
-                .takeWhile(i -> System.nanoTime() - deadline < 0);
+            : Flux.<Integer>generate(sink -> sink.next(0));
+    if (durationNanos > 0) {
+      calls = calls.takeWhile(i -> System.nanoTime() - deadline < 0);
+    }
     calls
         .flatMap(i -> Mono.defer(() -> call(System.nanoTime())), concurrency, 1)
         .blockLast(); // the driver's main thread, never an event loop
