@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -56,6 +57,7 @@ final class RawHttpServer implements AutoCloseable {
   private final ExecutorService threads;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicInteger answered = new AtomicInteger();
   private volatile Script script = Script.of(new byte[0], End.CLOSE);
   private volatile boolean closed;
 
@@ -91,6 +93,22 @@ final class RawHttpServer implements AutoCloseable {
     return requests.get();
   }
 
+  /**
+   * Waits until every request read so far has been answered and its answer's {@link #write} frame
+   * has returned: until then a server thread still holds the scripted answer, and a heap dump would
+   * find it there.
+   */
+  void awaitAnswersWritten(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (answered.get() < requests.get()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException(
+            "answers not written within " + timeout + ": " + answered + " of " + requests);
+      }
+      Thread.sleep(1);
+    }
+  }
+
   private void acceptLoop() {
     while (!closed) {
       try {
@@ -113,7 +131,12 @@ final class RawHttpServer implements AutoCloseable {
       OutputStream out = s.getOutputStream();
       while (readRequest(in)) {
         requests.incrementAndGet();
-        End end = write(out);
+        End end;
+        try {
+          end = write(out);
+        } finally {
+          answered.incrementAndGet();
+        }
         if (end == End.RESET) {
           s.setSoLinger(true, 0);
           return;

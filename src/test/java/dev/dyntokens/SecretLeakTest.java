@@ -14,6 +14,8 @@ import dev.dyntokens.RawHttpServer.End;
 import dev.dyntokens.RawHttpServer.Part;
 import dev.dyntokens.RawHttpServer.Script;
 import dev.dyntokens.support.LogCapture;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -25,12 +27,16 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -420,13 +426,28 @@ class SecretLeakTest {
     Path dump = Path.of("target", "secret-scan-" + ProcessHandle.current().pid() + ".hprof");
     Files.createDirectories(dump.getParent());
     Files.deleteIfExists(dump);
-    try (ReactiveTokenClient client = clientFor(raw.baseUrl()).build()) {
+    // No timeout is under test here: a generous one, so that a loaded machine cannot fail a call.
+    try (ReactiveTokenClient client =
+        clientFor(raw.baseUrl()).responseTimeout(Duration.ofSeconds(5)).build()) {
       // Only a shifted copy of each secret is kept, so the test itself holds no needle.
       List<byte[]> shifted = new ArrayList<>();
+      Set<EventExecutor> deliveringLoops = new HashSet<>();
       for (int i = 0; i < 3; i++) {
-        shifted.add(createAndForget(client));
+        shifted.add(createAndForget(client, deliveringLoops));
       }
       raw.answer(Script.of(new byte[0], End.CLOSE));
+      // block() returns once the event loop has handed the token to its subscriber, while that
+      // loop is still unwinding the exchange (completing it, releasing the connection to the pool).
+      // Until it has, its stack reaches the caller's subscriber, which holds the token, and a dump
+      // taken then finds that copy through the thread's frames, not through anything the client
+      // keeps. A task queued on each delivering loop runs only after that read has returned, so the
+      // dump shows what the client retains once it is done with the exchange.
+      for (EventExecutor loop : deliveringLoops) {
+        loop.submit(() -> {}).get(VERIFY.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      // Likewise the fake server's thread may not yet have left the frame that wrote the last
+      // answer (with the secret in it): that copy is the test's own.
+      raw.awaitAnswersWritten(VERIFY);
       HotSpotDiagnosticMXBean bean =
           ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
       bean.dumpHeap(dump.toString(), true);
@@ -462,8 +483,11 @@ class SecretLeakTest {
     }
   }
 
-  /** Creates a token with a fresh random secret and returns that secret shifted by one. */
-  private byte[] createAndForget(ReactiveTokenClient client) {
+  /**
+   * Creates a token with a fresh random secret and returns that secret shifted by one; adds the
+   * event loop that delivered it to {@code deliveringLoops}.
+   */
+  private byte[] createAndForget(ReactiveTokenClient client, Set<EventExecutor> deliveringLoops) {
     SecureRandom random = new SecureRandom();
     String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     char[] chars = new char[36];
@@ -476,9 +500,16 @@ class SecretLeakTest {
             .replace(RAW_TOKEN, secret)
             .replace("\"4n3LFC\"", "\"" + secret.substring(secret.length() - 6) + "\"");
     raw.answer(Script.of(answer(200, "application/json", body), End.KEEP));
-    Token token = client.createToken(CreateTokenRequest.of("n")).block(VERIFY);
+    AtomicReference<EventExecutor> deliveredOn = new AtomicReference<>();
+    Token token =
+        client
+            .createToken(CreateTokenRequest.of("n"))
+            .doOnNext(t -> deliveredOn.set(ThreadExecutorMap.currentExecutor()))
+            .block(VERIFY);
     assertThat(token).isNotNull();
     assertThat(token.rawToken()).isEqualTo(secret);
+    assertThat(deliveredOn.get()).as("the event loop that delivered the token").isNotNull();
+    deliveringLoops.add(deliveredOn.get());
     return shift(secret, 1);
   }
 
