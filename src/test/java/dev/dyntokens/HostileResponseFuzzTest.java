@@ -71,6 +71,8 @@ import reactor.test.StepVerifier;
  * test checks the run as a whole.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+// An invocation waits for its case, which a loaded machine may serve minutes after the run began.
+@org.junit.jupiter.api.Timeout(value = 11, unit = TimeUnit.MINUTES)
 class HostileResponseFuzzTest {
   static final long SEED = 0x5EEDD1CE2026L;
   static final int CASES = Integer.getInteger("fuzz.cases", 3000);
@@ -82,8 +84,12 @@ class HostileResponseFuzzTest {
   static final Duration RESPONSE_TIMEOUT = Duration.ofMillis(400);
   static final Duration VERIFY = Duration.ofSeconds(10);
 
-  /** How long after its start the run may take to serve every case. */
-  static final Duration RUN_BUDGET = Duration.ofSeconds(150);
+  /**
+   * How long after its start the run may take to serve every case: a guard against a hang, not a
+   * speed goal. The run takes about 50 s on a quiet 2-core machine and over 160 s with other builds
+   * beside it, so the guard is far beyond both.
+   */
+  static final Duration RUN_BUDGET = Duration.ofMinutes(10);
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final byte[] CREATED = Fixtures.CREATED_BODY.getBytes(UTF_8);
