@@ -35,7 +35,11 @@ public final class ResponseDecodingException extends TokenClientException {
     return statusCode;
   }
 
-  /** The JSON path of the offending field, or null if the body as a whole was at fault. */
+  /**
+   * The JSON path of the offending field, or null if the body as a whole was at fault. Field names
+   * the server chose are cut to a bounded length and have control and format characters replaced by
+   * {@code ?}.
+   */
   public @Nullable String field() {
     return field;
   }

@@ -180,4 +180,57 @@ class ErrorMappingTest extends MockServerTest {
                     .doesNotContain(Fixtures.API_TOKEN))
         .verify(Duration.ofSeconds(5));
   }
+
+  static Stream<Arguments> secretsAcrossTheClipBoundary() {
+    String apiToken = "sk_live_0123456789abcdefghijklmnopqrstuv";
+    String raw = Fixtures.RAW_TOKEN;
+    // Each secret starts 10 characters before the point where its text is clipped: 500 for a
+    // message, 100 for a code, 200 for the text of a body that is not the API's JSON.
+    return Stream.of(
+        Arguments.of(
+            "API token in the message",
+            apiToken,
+            json(400, "{\"error\":\"" + "x".repeat(490) + apiToken + " tail\"}")),
+        Arguments.of(
+            "raw token in the message",
+            raw,
+            json(400, "{\"error\":\"" + "x".repeat(490) + raw + " tail\"}")),
+        Arguments.of(
+            "API token in the code",
+            apiToken,
+            json(400, "{\"error\":\"bad\",\"code\":\"" + "c".repeat(90) + apiToken + "\"}")),
+        Arguments.of(
+            "API token in a plain text body",
+            apiToken,
+            new MockResponse.Builder()
+                .code(500)
+                .setHeader("Content-Type", "text/plain")
+                .body("y".repeat(190) + apiToken + " tail")
+                .build()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("secretsAcrossTheClipBoundary")
+  void aSecretStraddlingTheClipBoundaryIsRedactedBeforeTheTextIsClipped(
+      String what, String secret, MockResponse answer) {
+    server.enqueue(answer);
+    try (ReactiveTokenClient c =
+        Fixtures.clientFor(server).apiToken("sk_live_0123456789abcdefghijklmnopqrstuv").build()) {
+      StepVerifier.create(c.listTokens())
+          .expectErrorSatisfies(
+              e -> {
+                DynamicApiException api = (DynamicApiException) e;
+                // the mask itself may be clipped ("dyn_<redac…"), never the secret
+                assertThat(e.getMessage()).contains("<redac");
+                for (int k = 8; k <= secret.length(); k++) {
+                  String prefix = secret.substring(0, k);
+                  assertThat(e.getMessage()).doesNotContain(prefix);
+                  assertThat(api.errorMessage()).doesNotContain(prefix);
+                  assertThat(String.valueOf(api.errorCode())).doesNotContain(prefix);
+                }
+                assertThat(e.getMessage().length()).isLessThan(1000);
+              })
+          .verify(Duration.ofSeconds(5));
+    }
+  }
 }

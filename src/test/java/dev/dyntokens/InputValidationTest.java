@@ -155,6 +155,48 @@ class InputValidationTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
+        "https://user:s3cretPw@h.example/api",
+        "https://s3cretPw@h.example/api",
+        "https://h.example/api?key=s3cretPw",
+        "https://h.example/api#s3cretPw",
+        "https://h.example:70000/api?key=s3cretPw",
+        "https://h.example:/api#s3cretPw",
+        "ftp://user:s3cretPw@h.example/api",
+        "http://user:s3cretPw@10.0.0.5/api",
+        "https://h.example/api?key=s3cretPw value",
+        "https://user:s3cretPw@bad_host/api",
+        "mailto:s3cretPw@h.example"
+      })
+  void aRefusedBaseUrlIsDescribedWithoutItsUserinfoQueryOrFragment(String url) {
+    assertThatThrownBy(() -> ReactiveTokenClient.builder().baseUrl(url))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("baseUrl")
+        .satisfies(
+            e -> {
+              for (Throwable t = e; t != null; t = t.getCause()) {
+                assertThat(String.valueOf(t.getMessage())).doesNotContain("s3cretPw");
+                assertThat(t.toString()).doesNotContain("s3cretPw");
+              }
+            });
+  }
+
+  @Test
+  void aRefusedBaseUrlStillSaysWhatIsWrongAndWhere() {
+    assertThatThrownBy(
+            () -> ReactiveTokenClient.builder().baseUrl("https://user:pw@h.example:8443/api"))
+        .hasMessageContaining("user")
+        .hasMessageContaining("https://h.example:8443/api");
+    assertThatThrownBy(() -> ReactiveTokenClient.builder().baseUrl("https://h.example/api?k=v"))
+        .hasMessageContaining("query")
+        .hasMessageContaining("https://h.example/api");
+    assertThatThrownBy(() -> ReactiveTokenClient.builder().baseUrl("https://h.example/api#f"))
+        .hasMessageContaining("fragment")
+        .hasMessageContaining("https://h.example/api");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
         "http://localhost:8080/api/v0",
         "http://127.0.0.1:1/x",
         "http://[::1]:8080/",

@@ -155,6 +155,44 @@ class ReactiveTokenClientTest extends MockServerTest {
   }
 
   @Test
+  void aRawTokenPassedAsATokenIdIsMaskedInTheRequestDescriptionButSentAsGiven() throws Exception {
+    server.enqueue(json(404, "{\"error\":\"Token not found\"}"));
+
+    StepVerifier.create(client.deleteToken(RAW_TOKEN))
+        .expectErrorSatisfies(
+            e -> {
+              assertThat(e).isInstanceOf(NotFoundException.class);
+              NotFoundException n = (NotFoundException) e;
+              assertThat(n.request()).startsWith("DELETE /user/tokens/").doesNotContain(RAW_TOKEN);
+              assertThat(n.request().substring("DELETE /user/tokens/".length()))
+                  .doesNotContain(RAW_TOKEN.substring(4, 12));
+              assertThat(e.getMessage())
+                  .contains("DELETE /user/tokens/")
+                  .contains("Token not found")
+                  .doesNotContain(RAW_TOKEN.substring(4, 12));
+            })
+        .verify(Duration.ofSeconds(5));
+    assertThat(take().getTarget()).isEqualTo("/api/v0/user/tokens/" + RAW_TOKEN);
+  }
+
+  @Test
+  void theApiTokenPassedAsATokenIdIsMaskedInTheRequestDescriptionButSentAsGiven() throws Exception {
+    String apiToken = "sk_live_0123456789abcdefghijklmnop";
+    server.enqueue(json(404, "{\"error\":\"Token not found\"}"));
+    try (ReactiveTokenClient c = clientFor(server).apiToken(apiToken).build()) {
+      StepVerifier.create(c.deleteToken(apiToken))
+          .expectErrorSatisfies(
+              e -> {
+                assertThat(((NotFoundException) e).request())
+                    .isEqualTo("DELETE /user/tokens/<redacted>");
+                assertThat(e.getMessage()).doesNotContain(apiToken).contains("Token not found");
+              })
+          .verify(Duration.ofSeconds(5));
+    }
+    assertThat(take().getTarget()).isEqualTo("/api/v0/user/tokens/" + apiToken);
+  }
+
+  @Test
   void deleteTokenSendsDeleteAndCompletesOnAnEmptyAnswer() throws Exception {
     server.enqueue(new MockResponse.Builder().code(204).build());
     server.enqueue(new MockResponse.Builder().code(200).build());

@@ -87,7 +87,7 @@ final class CallFactory {
         operation,
         environmentId == null ? "user" : "environment",
         url,
-        operation.method.name() + " " + url.substring(basePath.length()),
+        describe(operation, url),
         body,
         key == null ? null : AsciiString.of(key),
         options.responseTimeout() == null
@@ -96,6 +96,27 @@ final class CallFactory {
         policy,
         reader,
         extraHeaders(options));
+  }
+
+  /**
+   * The request as messages and logs name it, {@code DELETE /user/tokens/<id>}: an id that looks
+   * like a secret (a raw token {@code dyn_...} or the API token, passed by mistake as a token id)
+   * is masked, as {@link Redactor} masks error bodies; the URL sent keeps the id as given.
+   */
+  private String describe(Operation operation, String url) {
+    String path = Redactor.redact(url.substring(basePath.length()), null);
+    String apiToken = config.apiToken;
+    if (apiToken != null && path.contains(apiToken)) {
+      // Only a whole path segment: a short API token must not mask parts of the path itself.
+      String[] segments = path.split("/", -1);
+      for (int i = 0; i < segments.length; i++) {
+        if (segments[i].equals(apiToken)) {
+          segments[i] = Redactor.MASK;
+        }
+      }
+      path = String.join("/", segments);
+    }
+    return operation.method.name() + " " + path;
   }
 
   private static @Nullable HttpHeaders extraHeaders(RequestOptions options) {

@@ -269,8 +269,11 @@ public final class ClientConfig {
   /**
    * Returns the base URL without a trailing slash.
    *
-   * @throws IllegalArgumentException if it is not an absolute http(s) URL with a host, has a query
-   *     or fragment, or is plain http to a host that is not loopback
+   * <p>Messages describe a refused URL by {@link #describe(URI) its scheme, host, port and path}
+   * only: its userinfo, query or fragment may hold a secret (a password, an API key).
+   *
+   * @throws IllegalArgumentException if it is not an absolute http(s) URL with a host, has
+   *     userinfo, a query or a fragment, or is plain http to a host that is not loopback
    */
   static String normalizeBaseUrl(String baseUrl) {
     requireNonNull(baseUrl, "baseUrl == null");
@@ -278,25 +281,38 @@ public final class ClientConfig {
     try {
       uri = new URI(baseUrl);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("baseUrl is not a valid URL: " + e.getReason(), e);
+      // Not the exception itself as a cause: its message quotes the whole input.
+      throw new IllegalArgumentException(
+          "baseUrl is not a valid URL: "
+              + e.getReason()
+              + (e.getIndex() >= 0 ? " at index " + e.getIndex() : ""));
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("https") && !scheme.equals("http")) {
-      throw new IllegalArgumentException("baseUrl must start with https:// but was " + baseUrl);
+      throw new IllegalArgumentException(
+          "baseUrl must start with https:// but was " + describe(uri));
     }
-    if (uri.getHost() == null || uri.getRawUserInfo() != null) {
-      throw new IllegalArgumentException("baseUrl must name a host and no user: " + baseUrl);
+    if (uri.getRawUserInfo() != null || hasUserInfo(uri.getRawAuthority())) {
+      throw new IllegalArgumentException(
+          "baseUrl must not have a user or password (user:password@): " + describe(uri));
+    }
+    if (uri.getHost() == null) {
+      throw new IllegalArgumentException("baseUrl must name a valid host: " + describe(uri));
     }
     if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-      throw new IllegalArgumentException("baseUrl must not have a query or fragment: " + baseUrl);
+      throw new IllegalArgumentException(
+          "baseUrl must not have a "
+              + (uri.getRawQuery() != null ? "query" : "fragment")
+              + ": "
+              + describe(uri));
     }
     int port = uri.getPort();
     if (port != -1 && (port < 1 || port > 65535)) {
       throw new IllegalArgumentException(
-          "baseUrl must have a port from 1 to 65535 but has " + port + ": " + baseUrl);
+          "baseUrl must have a port from 1 to 65535 but has " + port + ": " + describe(uri));
     }
     if (uri.getRawAuthority() != null && uri.getRawAuthority().endsWith(":")) {
-      throw new IllegalArgumentException("baseUrl has an empty port: " + baseUrl);
+      throw new IllegalArgumentException("baseUrl has an empty port: " + describe(uri));
     }
     if (scheme.equals("http") && !isLoopback(uri.getHost())) {
       throw new IllegalArgumentException(
@@ -309,6 +325,43 @@ public final class ClientConfig {
       normalized = normalized.substring(0, normalized.length() - 1);
     }
     return normalized;
+  }
+
+  /** Longest path shown when a base URL is refused. */
+  private static final int MAX_DESCRIBED_PATH = 200;
+
+  /**
+   * A refused base URL as a message may show it: scheme, host, port and path, and never userinfo,
+   * query or fragment (nor the rest of an opaque URI such as {@code mailto:}), which may hold a
+   * secret. An authority that is not a host and port is not shown either.
+   */
+  static String describe(URI uri) {
+    StringBuilder sb = new StringBuilder();
+    if (uri.getScheme() != null) {
+      sb.append(uri.getScheme()).append(':');
+    }
+    if (uri.isOpaque()) {
+      return sb.append("<rest not shown>").toString();
+    }
+    if (uri.getRawAuthority() != null) {
+      sb.append("//");
+      if (uri.getHost() == null) {
+        sb.append("<invalid host>");
+      } else {
+        sb.append(uri.getHost());
+        if (uri.getPort() != -1) {
+          sb.append(':').append(uri.getPort());
+        }
+      }
+    }
+    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+    sb.append(ErrorMapping.clip(path, MAX_DESCRIBED_PATH));
+    return sb.toString();
+  }
+
+  /** Whether an authority the URI parser did not read as a server still has userinfo. */
+  private static boolean hasUserInfo(@Nullable String rawAuthority) {
+    return rawAuthority != null && rawAuthority.indexOf('@') >= 0;
   }
 
   /** The address of the base URL's host and port; see {@link #remoteAddress}. */

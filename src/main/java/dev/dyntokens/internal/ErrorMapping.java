@@ -49,11 +49,13 @@ final class ErrorMapping {
       code = text(tree.get("code"));
     }
     if (message == null) {
-      message = describeBody(status, headers, body);
+      message = describeBody(status, headers, body, apiToken);
     }
-    message = Redactor.redact(clip(message, MAX_MESSAGE), apiToken);
+    // Redacted, then clipped: clipped first, a secret cut by the clip would no longer be whole
+    // (nor, for the API token, recognisable at all) and its first part would survive.
+    message = clip(Redactor.redact(message, apiToken), MAX_MESSAGE);
     if (code != null) {
-      code = Redactor.redact(clip(code, 100), apiToken);
+      code = clip(Redactor.redact(code, apiToken), 100);
     }
     switch (status) {
       case 400:
@@ -84,24 +86,138 @@ final class ErrorMapping {
     return text.isEmpty() ? null : text;
   }
 
-  /** Describes a body that is not the API's JSON: a proxy's HTML page, plain text, nothing. */
-  static String describeBody(int status, HttpHeaders headers, ResponseBodies.Body body) {
+  /**
+   * Describes a body that is not the API's JSON: a proxy's HTML page, plain text, nothing. Its text
+   * is redacted before it is clipped.
+   */
+  static String describeBody(
+      int status, HttpHeaders headers, ResponseBodies.Body body, @Nullable String apiToken) {
     String reason = HttpResponseStatus.valueOf(status).reasonPhrase();
     if (body.length == 0) {
       return reason + " (empty body)";
     }
     String type = headers.get(HttpHeaderNames.CONTENT_TYPE, "no content type");
     String text = new String(body.bytes, 0, body.length, StandardCharsets.UTF_8);
-    text = text.replaceAll("(?s)<(script|style)[^>]*>.*?</\\1>", " ");
-    text = text.replaceAll("<[^>]*>", " ").replaceAll("[\\p{Cntrl}\\s\\uFFFD]+", " ").strip();
+    text = Redactor.redact(stripTags(text), apiToken);
     String size = body.truncated ? "over " + body.length : Integer.toString(body.length);
     return reason
         + " ("
-        + clip(type, 100)
+        + clip(Redactor.redact(type, apiToken), 100)
         + " body of "
         + size
         + " bytes"
         + (text.isEmpty() ? ")" : ": " + clip(text, 200) + ")");
+  }
+
+  /**
+   * The text of an HTML (or any) body: {@code script} and {@code style} elements and then tags
+   * replaced by a space, runs of whitespace, control characters and U+FFFD by one space, the ends
+   * stripped. The same text as the regular expressions {@code (?s)<(script|style)[^>]*>.*?</\1>},
+   * then {@code <[^>]*>}, then {@code [\p{Cntrl}\s\uFFFD]+} gave, but in time linear in the text:
+   * those backtrack, quadratic on a body of {@code <} or of {@code <script} openers with no closer,
+   * and this runs on an event loop. Each search ahead (for a {@code >} or a closing tag) remembers
+   * what it found, so no part of the text is searched twice.
+   */
+  static String stripTags(String html) {
+    return collapseSpace(stripOtherTags(stripScriptsAndStyles(html)));
+  }
+
+  /** {@code (?s)<(script|style)[^>]*>.*?</\1>} replaced by a space. */
+  private static String stripScriptsAndStyles(String s) {
+    if (s.indexOf("<script") < 0 && s.indexOf("<style") < 0) {
+      return s;
+    }
+    StringBuilder out = new StringBuilder(s.length());
+    Ahead gt = new Ahead(s, ">");
+    Ahead endScript = new Ahead(s, "</script>");
+    Ahead endStyle = new Ahead(s, "</style>");
+    int i = 0;
+    int n = s.length();
+    while (i < n) {
+      char c = s.charAt(i);
+      if (c == '<') {
+        boolean script = s.startsWith("script", i + 1);
+        if (script || s.startsWith("style", i + 1)) {
+          int open = gt.from(i + (script ? 7 : 6));
+          int close = open < 0 ? -1 : (script ? endScript : endStyle).from(open + 1);
+          if (close >= 0) {
+            out.append(' ');
+            i = close + (script ? 9 : 8);
+            continue;
+          }
+        }
+      }
+      out.append(c);
+      i++;
+    }
+    return out.toString();
+  }
+
+  /** {@code <[^>]*>} replaced by a space. */
+  private static String stripOtherTags(String s) {
+    int last = s.lastIndexOf('>');
+    if (last < 0) {
+      return s;
+    }
+    StringBuilder out = new StringBuilder(s.length());
+    int i = 0;
+    int n = s.length();
+    while (i < n) {
+      char c = s.charAt(i);
+      if (c == '<') {
+        if (i > last) {
+          break; // no '>' after this '<': the rest is text, every '<' in it unmatched
+        }
+        out.append(' ');
+        i = s.indexOf('>', i + 1) + 1; // ahead of i, so each character is looked at once
+        continue;
+      }
+      out.append(c);
+      i++;
+    }
+    return out.append(s, i, n).toString();
+  }
+
+  /** {@code [\p{Cntrl}\s\uFFFD]+} replaced by a space, then {@link String#strip()}. */
+  private static String collapseSpace(String s) {
+    StringBuilder out = new StringBuilder(s.length());
+    boolean inRun = false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c <= 0x20 || c == 0x7f || c == '\uFFFD') {
+        if (!inRun) {
+          out.append(' ');
+          inRun = true;
+        }
+      } else {
+        out.append(c);
+        inRun = false;
+      }
+    }
+    return out.toString().strip();
+  }
+
+  /**
+   * Finds {@code target} at or after an index that never decreases from one call to the next, so
+   * that the text is searched once in all: a find is reused until the index passes it, and once
+   * nothing is found, nothing is found for any later index.
+   */
+  private static final class Ahead {
+    private final String text;
+    private final String target;
+    private int found = -2; // not searched yet
+
+    Ahead(String text, String target) {
+      this.text = text;
+      this.target = target;
+    }
+
+    int from(int index) {
+      if (found == -2 || (found >= 0 && found < index)) {
+        found = text.indexOf(target, index);
+      }
+      return found;
+    }
   }
 
   /**

@@ -314,6 +314,67 @@ final class WireReader {
    * is the new, still empty one, and is left out.
    */
   static String path(JsonParser p) {
+    return safePath(rawPath(p));
+  }
+
+  /** Longest field name kept in a path; the API's own names are under 30 characters. */
+  static final int MAX_NAME = 100;
+
+  /** Longest path kept, a few names deep. */
+  static final int MAX_PATH = 200;
+
+  /**
+   * A path made fit for a message, a log and {@link ResponseDecodingException#field()}: field names
+   * are the server's, unbounded and of any characters. Control, format (bidirectional overrides,
+   * zero-width characters), line separator and unpaired surrogate characters become {@code ?}, so
+   * none can forge a log line or hide text; each name is cut at {@value #MAX_NAME} characters and
+   * the path at {@value #MAX_PATH}, with {@code …} where text was cut.
+   */
+  static String safePath(String path) {
+    StringBuilder sb = new StringBuilder(Math.min(path.length(), MAX_PATH + 1));
+    int nameLength = 0;
+    for (int i = 0; i < path.length(); ) {
+      int c = path.codePointAt(i);
+      int n = Character.charCount(c);
+      i += n;
+      if (c == '.' || c == '[') {
+        nameLength = 0;
+      } else if (nameLength >= MAX_NAME) {
+        if (nameLength++ == MAX_NAME) {
+          sb.append('…');
+        }
+        continue;
+      } else {
+        nameLength++;
+      }
+      if (sb.length() + n > MAX_PATH) {
+        return sb.append('…').toString();
+      }
+      if (unsafe(c)) {
+        sb.append('?');
+      } else {
+        sb.appendCodePoint(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  private static boolean unsafe(int c) {
+    switch (Character.getType(c)) {
+      case Character.CONTROL:
+      case Character.FORMAT:
+      case Character.LINE_SEPARATOR:
+      case Character.PARAGRAPH_SEPARATOR:
+      case Character.SURROGATE:
+      case Character.PRIVATE_USE:
+      case Character.UNASSIGNED:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private static String rawPath(JsonParser p) {
     JsonStreamContext ctx = p.getParsingContext();
     if (p.currentToken() == JsonToken.START_OBJECT || p.currentToken() == JsonToken.START_ARRAY) {
       ctx = ctx.getParent();

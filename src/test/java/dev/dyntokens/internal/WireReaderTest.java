@@ -182,4 +182,51 @@ class WireReaderTest {
     assertThat(new String(json.encode(dev.dyntokens.CreateTokenRequest.of("x")), UTF_8))
         .isEqualTo("{\"note\":\"x\"}");
   }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // an unknown field whose value is not JSON: the parser fails on the server's field name
+        "{\"token\":{\"NAME\":tru}}",
+        // invalid JSON two unknown fields down: the path holds two of the server's names
+        "{\"token\":{\"NAME\":{\"NAME\":[1,}}}",
+        // a field name that is not valid UTF-8 is not the point here: a body cut short is
+        "{\"tokens\":[{\"NAME\":[1,"
+      })
+  void fieldNamesChosenByTheServerAreCutAndFreedOfControlCharactersInDecodingErrors(
+      String template) {
+    String name = "a".repeat(5000) + "\\u0007\\u001b[2J\\u202e\\u2028\\r\\n";
+    String body = template.replace("NAME", name);
+    byte[] bytes = body.getBytes(UTF_8);
+
+    assertThatThrownBy(
+            () -> {
+              if (body.startsWith("{\"tokens\"")) {
+                json.readList(bytes, bytes.length, 200);
+              } else {
+                json.readCreated(bytes, bytes.length, 200);
+              }
+            })
+        .isInstanceOfSatisfying(
+            ResponseDecodingException.class,
+            e -> {
+              String field = e.field();
+              assertThat(field).isNotNull().startsWith("token").contains("aaaa");
+              assertThat(field.length()).isLessThanOrEqualTo(201);
+              assertThat(e.getMessage()).contains(field).contains("response body (HTTP 200)");
+              assertThat(e.getMessage().length()).isLessThan(400);
+              for (String text : new String[] {field, e.getMessage()}) {
+                assertThat(text).doesNotContain("a".repeat(101));
+                assertThat(
+                        text.codePoints()
+                            .filter(
+                                c ->
+                                    Character.isISOControl(c)
+                                        || Character.getType(c) == Character.FORMAT
+                                        || c == 0x2028))
+                    .isEmpty();
+              }
+            });
+  }
 }
