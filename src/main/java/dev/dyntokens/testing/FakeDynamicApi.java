@@ -70,6 +70,7 @@ public final class FakeDynamicApi implements AutoCloseable {
   private final @Nullable FakeToken readOnlyApiTokenInfo;
   private final TokenStore store;
   private final Counters counters;
+  private final RequestHandler handler;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Mono<Void> shutdown;
 
@@ -78,7 +79,8 @@ public final class FakeDynamicApi implements AutoCloseable {
       LoopResources loops,
       RequestHandler.Settings settings,
       TokenStore store,
-      Counters counters) {
+      Counters counters,
+      RequestHandler handler) {
     this.server = server;
     this.loops = loops;
     this.baseUrl = "http://127.0.0.1:" + server.port() + settings.basePath();
@@ -87,6 +89,7 @@ public final class FakeDynamicApi implements AutoCloseable {
     this.readOnlyApiTokenInfo = settings.readOnlyApiTokenInfo();
     this.store = store;
     this.counters = counters;
+    this.handler = handler;
     this.shutdown = Mono.defer(this::shutdown).cache();
   }
 
@@ -133,6 +136,30 @@ public final class FakeDynamicApi implements AutoCloseable {
     return counters.snapshot(store);
   }
 
+  /**
+   * Replaces the {@linkplain Builder#faults fault plan} from the next request on; its scripts and
+   * its random (from its seed) start over. Requests already being served keep the fault they drew.
+   * Lets one server play different faults in different tests.
+   */
+  public void replaceFaults(FaultPlan faults) {
+    handler.faults(requireNonNull(faults, "faults == null"));
+  }
+
+  /** The fault plan in force now. */
+  public FaultPlan faults() {
+    return handler.faults();
+  }
+
+  /** The per-client rate limiters held now, for tests of their bounds. */
+  int clientLimiters() {
+    return handler.clientLimiters();
+  }
+
+  /** The per-environment rate limiters held now, for tests of their bounds. */
+  int environmentLimiters() {
+    return handler.environmentLimiters();
+  }
+
   /** The live tokens of the user and every environment, oldest first. */
   public List<FakeToken> tokens() {
     return store.all();
@@ -162,8 +189,27 @@ public final class FakeDynamicApi implements AutoCloseable {
     return "FakeDynamicApi[" + baseUrl + "]";
   }
 
-  /** Configures a {@link FakeDynamicApi}. Every setter checks its argument at once. */
+  /**
+   * Configures a {@link FakeDynamicApi}. Every setter checks its argument at once.
+   *
+   * <p>The server treats its clients as possibly hostile: a request body is read only up to
+   * {@linkplain #maxRequestBodyBytes a limit} (before authentication too), connections that idle or
+   * send slowly are closed ({@linkplain #idleTimeout idle}, {@linkplain #readTimeout read} and
+   * {@linkplain #requestTimeout request} timeouts), and per-client rate-limit state is bounded.
+   */
   public static final class Builder {
+    /** The default {@link #maxRequestBodyBytes}: 64 KiB. */
+    public static final int DEFAULT_MAX_REQUEST_BODY_BYTES = 64 * 1024;
+
+    /** The default {@link #idleTimeout}. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
+    /** The default {@link #readTimeout}. */
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
+
+    /** The default {@link #requestTimeout}. */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
     private int port;
     private String basePath = DEFAULT_BASE_PATH;
     private String apiToken = DEFAULT_API_TOKEN;
@@ -183,6 +229,11 @@ public final class FakeDynamicApi implements AutoCloseable {
     private FaultPlan faults = FaultPlan.none();
     private int eventLoopThreads = 1;
     private boolean daemon = true;
+    private int maxRequestBodyBytes = DEFAULT_MAX_REQUEST_BODY_BYTES;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private Duration readTimeout = DEFAULT_READ_TIMEOUT;
+    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private boolean trustForwardedFor;
 
     private Builder() {}
 
@@ -276,14 +327,19 @@ public final class FakeDynamicApi implements AutoCloseable {
 
     /**
      * Requests per minute (fixed windows of the clock) per client IP, or per first {@code
-     * X-Forwarded-For} address; beyond, 429. 0 (the default) is off.
+     * X-Forwarded-For} address when {@linkplain #trustForwardedFor trusted}; beyond, 429. 0 (the
+     * default) is off. A client's limiter is dropped once its window ends; within one window at
+     * most 10,000 clients get a limiter of their own, the rest share one.
      */
     public Builder rateLimitPerMinutePerClient(int limit) {
       this.perClientPerMinute = notNegative(limit, "limit");
       return this;
     }
 
-    /** Requests per minute per environment, on environment endpoints. 0 (the default) is off. */
+    /**
+     * Requests per minute per environment, on environment endpoints. 0 (the default) is off. The
+     * limiters are bounded as {@link #rateLimitPerMinutePerClient}'s are.
+     */
     public Builder rateLimitPerMinutePerEnvironment(int limit) {
       this.perEnvironmentPerMinute = notNegative(limit, "limit");
       return this;
@@ -347,15 +403,68 @@ public final class FakeDynamicApi implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Whether the per-client rate limit tells clients apart by the first address of their {@code
+     * X-Forwarded-For} header (as behind a proxy) instead of their IP address. Default false: any
+     * client can send any header, so trusting it lets one client pose as many.
+     */
+    public Builder trustForwardedFor(boolean trustForwardedFor) {
+      this.trustForwardedFor = trustForwardedFor;
+      return this;
+    }
+
+    /**
+     * The largest request body read, in bytes; default {@link #DEFAULT_MAX_REQUEST_BODY_BYTES} (64
+     * KiB). A request that declares a larger {@code Content-Length}, or whose body (chunked) grows
+     * past it, is answered 413 {@code payload_too_large} before authentication, without reading or
+     * buffering the rest, and its connection is closed.
+     */
+    public Builder maxRequestBodyBytes(int maxRequestBodyBytes) {
+      this.maxRequestBodyBytes = positive(maxRequestBodyBytes, "maxRequestBodyBytes");
+      return this;
+    }
+
+    /**
+     * How long a connection may wait for its next request before it is closed (Reactor Netty's
+     * {@code HttpServer.idleTimeout}); {@link Duration#ZERO} for forever. Default {@link
+     * #DEFAULT_IDLE_TIMEOUT} (60 s).
+     */
+    public Builder idleTimeout(Duration idleTimeout) {
+      this.idleTimeout = timeout(idleTimeout, "idleTimeout");
+      return this;
+    }
+
+    /**
+     * The longest pause between two reads of a request's body before the connection is closed
+     * (Reactor Netty's {@code HttpServer.readTimeout}); {@link Duration#ZERO} for none. Default
+     * {@link #DEFAULT_READ_TIMEOUT} (10 s).
+     */
+    public Builder readTimeout(Duration readTimeout) {
+      this.readTimeout = timeout(readTimeout, "readTimeout");
+      return this;
+    }
+
+    /**
+     * The longest time for reading a request's whole body before the connection is closed (Reactor
+     * Netty's {@code HttpServer.requestTimeout}); {@link Duration#ZERO} for none. Default {@link
+     * #DEFAULT_REQUEST_TIMEOUT} (30 s). Answers the fake delays on purpose ({@link
+     * FaultKind#DELAY}) are not cut by it.
+     */
+    public Builder requestTimeout(Duration requestTimeout) {
+      this.requestTimeout = timeout(requestTimeout, "requestTimeout");
+      return this;
+    }
+
     /** Binds and starts the server; waits only for the bind, milliseconds on loopback. */
     public FakeDynamicApi start() {
       RequestHandler.Settings settings = settings();
       LoopResources loops = loops();
       TokenStore store = new TokenStore(clock, maxLiveTokens, storeTokens);
       Counters counters = new Counters();
+      RequestHandler handler = new RequestHandler(settings, store, counters);
       try {
-        DisposableServer server = server(settings, loops, store, counters).bindNow();
-        return new FakeDynamicApi(server, loops, settings, store, counters);
+        DisposableServer server = server(loops, handler).bindNow();
+        return new FakeDynamicApi(server, loops, settings, store, counters, handler);
       } catch (RuntimeException e) {
         loops.dispose();
         throw e;
@@ -370,9 +479,10 @@ public final class FakeDynamicApi implements AutoCloseable {
             LoopResources loops = loops();
             TokenStore store = new TokenStore(clock, maxLiveTokens, storeTokens);
             Counters counters = new Counters();
-            return server(settings, loops, store, counters)
+            RequestHandler handler = new RequestHandler(settings, store, counters);
+            return server(loops, handler)
                 .bind()
-                .map(s -> new FakeDynamicApi(s, loops, settings, store, counters))
+                .map(s -> new FakeDynamicApi(s, loops, settings, store, counters, handler))
                 .doOnError(e -> loops.dispose());
           });
     }
@@ -414,7 +524,9 @@ public final class FakeDynamicApi implements AutoCloseable {
           perSecond,
           validation,
           deleteStatus,
-          faults);
+          faults,
+          maxRequestBodyBytes,
+          trustForwardedFor);
     }
 
     private FakeToken identity(
@@ -440,13 +552,26 @@ public final class FakeDynamicApi implements AutoCloseable {
       return List.copyOf(read);
     }
 
-    private HttpServer server(
-        RequestHandler.Settings settings,
-        LoopResources loops,
-        TokenStore store,
-        Counters counters) {
-      RequestHandler handler = new RequestHandler(settings, store, counters);
-      return HttpServer.create().host("127.0.0.1").port(port).runOn(loops).handle(handler::handle);
+    private HttpServer server(LoopResources loops, RequestHandler handler) {
+      HttpServer server = HttpServer.create().host("127.0.0.1").port(port).runOn(loops);
+      if (!idleTimeout.isZero()) {
+        server = server.idleTimeout(idleTimeout);
+      }
+      if (!readTimeout.isZero()) {
+        server = server.readTimeout(readTimeout);
+      }
+      if (!requestTimeout.isZero()) {
+        server = server.requestTimeout(requestTimeout);
+      }
+      return server.handle(handler::handle);
+    }
+
+    private static Duration timeout(Duration timeout, String name) {
+      requireNonNull(timeout, name + " == null");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException(name + " must not be negative but was " + timeout);
+      }
+      return timeout;
     }
 
     private static Collection<String> scopes(Collection<String> scopes, String name) {

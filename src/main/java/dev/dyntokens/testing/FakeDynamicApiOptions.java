@@ -22,7 +22,9 @@ import java.util.Set;
  * {@code --rate-limit-per-minute-per-environment N}, {@code --rate-limit-per-second N}, {@code
  * --max-live-tokens N}, {@code --known-scopes SCOPE,...} (the scopes a create may ask for), {@code
  * --fault-rate R} (0 to 1, spread over {@code --faults KIND,...}), {@code --fault-seed N}, {@code
- * --delay-ms N}, {@code --no-validation}, {@code --no-store}, {@code --threads N}.
+ * --delay-ms N}, {@code --no-validation}, {@code --no-store}, {@code --threads N}, {@code
+ * --trust-forwarded-for} (the per-client limit keys on {@code X-Forwarded-For}), {@code
+ * --max-request-body-bytes N}.
  */
 public final class FakeDynamicApiOptions {
   /** Faults spread over by {@code --fault-rate} unless {@code --faults} names others. */
@@ -57,7 +59,9 @@ public final class FakeDynamicApiOptions {
           "  --delay-ms N                           duration of DELAY faults (default 2000)",
           "  --no-validation                        fast mode: no auth/validation",
           "  --no-store                             keep no tokens (flat memory)",
-          "  --threads N                            event-loop threads (default 1)");
+          "  --threads N                            event-loop threads (default 1)",
+          "  --trust-forwarded-for                  per-client limit keys on X-Forwarded-For",
+          "  --max-request-body-bytes N             larger bodies get 413 (default 65536)");
 
   private FakeDynamicApiOptions() {}
 
@@ -98,6 +102,7 @@ public final class FakeDynamicApiOptions {
         case "--fault-seed" -> seed = integer(option, value);
         case "--delay-ms" -> delay = Duration.ofMillis(integer(option, value));
         case "--threads" -> builder.eventLoopThreads(integer(option, value));
+        case "--max-request-body-bytes" -> builder.maxRequestBodyBytes(integer(option, value));
         default -> throw new IllegalArgumentException("unknown option " + option);
       }
     }
@@ -116,6 +121,7 @@ public final class FakeDynamicApiOptions {
     switch (option) {
       case "--no-validation" -> builder.validation(false);
       case "--no-store" -> builder.storeTokens(false);
+      case "--trust-forwarded-for" -> builder.trustForwardedFor(true);
       case "--help", "-h" -> throw new IllegalArgumentException("help");
       default -> {
         return false;

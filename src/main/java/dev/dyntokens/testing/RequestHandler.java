@@ -1,5 +1,6 @@
 package dev.dyntokens.testing;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
@@ -8,9 +9,9 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
@@ -20,16 +21,29 @@ import reactor.netty.http.server.HttpServerResponse;
 /** Serves one request: route, fault, rate limits, auth, validation, state, answer. */
 final class RequestHandler {
   private static final long MINUTE = 60_000;
+
+  /** Rate limiters held per map at most within one window; more keys share one limiter. */
+  static final int MAX_LIMITERS = 10_000;
+
+  /** The longest {@code X-Forwarded-For} address kept as a key. */
+  private static final int MAX_CLIENT_KEY = 64;
+
+  /** Marks, inside {@link #serve}, a body that went past the limit. */
+  private static final Answer BODY_TOO_LARGE = Answer.empty(413);
+
+  /** Marks, inside {@link #serve}, a body that could not be read. */
+  private static final Answer BODY_FAILED = Answer.empty(400);
+
   private static final byte[] MALFORMED =
       "{\"token\": {\"id\": \"0b1".getBytes(StandardCharsets.UTF_8);
 
   private final Settings settings;
   private final TokenStore store;
   private final Counters counters;
-  private final FaultInjector faults;
+  private volatile FaultInjector faults;
   private final @Nullable WindowLimiter perSecond;
-  private final ConcurrentHashMap<String, WindowLimiter> perClient = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, WindowLimiter> perEnvironment = new ConcurrentHashMap<>();
+  private final @Nullable Limiters perClient;
+  private final @Nullable Limiters perEnvironment;
 
   RequestHandler(Settings settings, TokenStore store, Counters counters) {
     this.settings = settings;
@@ -40,6 +54,35 @@ final class RequestHandler {
         settings.perSecond() > 0
             ? new WindowLimiter(settings.perSecond(), 1000, settings.clock())
             : null;
+    this.perClient =
+        settings.perClientPerMinute() > 0
+            ? new Limiters(settings.perClientPerMinute(), MINUTE, settings.clock(), MAX_LIMITERS)
+            : null;
+    this.perEnvironment =
+        settings.perEnvironmentPerMinute() > 0
+            ? new Limiters(
+                settings.perEnvironmentPerMinute(), MINUTE, settings.clock(), MAX_LIMITERS)
+            : null;
+  }
+
+  /** Replaces the fault plan from the next request on; its scripts and random start over. */
+  void faults(FaultPlan plan) {
+    this.faults = new FaultInjector(plan);
+  }
+
+  /** The fault plan in force. */
+  FaultPlan faults() {
+    return faults.plan();
+  }
+
+  /** The per-client rate limiters held now (0 when that limit is off). */
+  int clientLimiters() {
+    return perClient == null ? 0 : perClient.size();
+  }
+
+  /** The per-environment rate limiters held now (0 when that limit is off). */
+  int environmentLimiters() {
+    return perEnvironment == null ? 0 : perEnvironment.size();
   }
 
   /**
@@ -49,6 +92,8 @@ final class RequestHandler {
    * @param readOnlyApiTokenInfo what it answers for {@code readOnlyApiToken}, null when there is no
    *     read-only token
    * @param knownScopes the scope wire values a create may ask for
+   * @param maxRequestBodyBytes the largest request body read; a larger one is 413
+   * @param trustForwardedFor whether the per-client rate limit keys on {@code X-Forwarded-For}
    */
   record Settings(
       String basePath,
@@ -63,19 +108,72 @@ final class RequestHandler {
       int perSecond,
       boolean validation,
       int deleteStatus,
-      FaultPlan faults) {}
+      FaultPlan faults,
+      int maxRequestBodyBytes,
+      boolean trustForwardedFor) {}
 
+  /**
+   * Serves one request. Nothing here throws: whatever goes wrong (a malformed path included) is an
+   * answer or a closed connection, and the in-flight counter always comes down again.
+   */
   Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
     counters.started();
+    return Mono.defer(() -> route(request, response))
+        .onErrorResume(e -> failed(response))
+        .doFinally(s -> counters.finished());
+  }
+
+  private Mono<Void> route(HttpServerRequest request, HttpServerResponse response) {
     String method = request.method().name();
-    String path = new QueryStringDecoder(request.uri()).path();
+    String path;
+    try {
+      path = new QueryStringDecoder(request.uri()).path();
+    } catch (IllegalArgumentException e) {
+      return refuse(response, Answer.json(400, WireJson.error("Bad request: malformed path")));
+    }
+    Answer tooLarge = declaredTooLarge(request);
+    if (tooLarge != null) {
+      return refuse(response, tooLarge);
+    }
     String relative = relative(path);
     Route route = Route.parse(method, relative);
     FaultKind fault = faults.pick(method, relative == null ? path : relative);
     counters.fault(fault);
-    return Mono.defer(() -> serve(request, response, route, fault))
-        .onErrorResume(e -> failed(response))
-        .doFinally(s -> counters.finished());
+    return serve(request, response, route, fault);
+  }
+
+  /**
+   * A 400 for a {@code Content-Length} that is not a number, a 413 for one beyond {@linkplain
+   * Settings#maxRequestBodyBytes the limit}, else null; nothing of the body is read. (Netty's
+   * decoder refuses most malformed lengths before this.)
+   */
+  private @Nullable Answer declaredTooLarge(HttpServerRequest request) {
+    String declared = request.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
+    if (declared == null) {
+      return null;
+    }
+    long length;
+    try {
+      length = Long.parseLong(declared.trim());
+    } catch (NumberFormatException e) {
+      return Answer.json(400, WireJson.error("Bad request: malformed Content-Length"));
+    }
+    return length > settings.maxRequestBodyBytes() ? tooLarge() : null;
+  }
+
+  private Answer tooLarge() {
+    return Answer.json(
+        413,
+        WireJson.error(
+            "Request body larger than " + settings.maxRequestBodyBytes() + " bytes",
+            "payload_too_large",
+            List.of()));
+  }
+
+  /** Answers and closes the connection after, since the request's body is left unread. */
+  private Mono<Void> refuse(HttpServerResponse response, Answer answer) {
+    response.keepAlive(false);
+    return send(response, answer);
   }
 
   /** A 500 for an unexpected failure, unless the answer has begun (then the connection goes). */
@@ -111,19 +209,44 @@ final class RequestHandler {
       default ->
           body(request, route)
               .map(body -> process(request, route, body))
-              .flatMap(answer -> deliver(response, answer, fault));
+              .onErrorResume(
+                  e -> Mono.just(e instanceof BodyTooLarge ? BODY_TOO_LARGE : BODY_FAILED))
+              .flatMap(
+                  answer -> {
+                    if (answer == BODY_TOO_LARGE) {
+                      return refuse(response, tooLarge());
+                    }
+                    return answer == BODY_FAILED
+                        ? abandon(response)
+                        : deliver(response, answer, fault);
+                  });
     };
+  }
+
+  /**
+   * Closes the connection, unanswered, after the body could not be read (a read or request timeout,
+   * the client gone). Closed on a later turn of the event loop, since answering or closing from
+   * within the inbound's error signal makes Reactor Netty signal it a second time.
+   */
+  private static Mono<Void> abandon(HttpServerResponse response) {
+    Connection connection = connection(response);
+    connection.channel().eventLoop().execute(connection::dispose);
+    return connection.onDispose();
   }
 
   private static int status(FaultKind fault) {
     return Integer.parseInt(fault.name().substring(fault.name().length() - 3));
   }
 
-  private static Mono<byte[]> body(HttpServerRequest request, Route route) {
-    if (route.operation() != Route.Operation.CREATE) {
-      return Mono.just(new byte[0]);
-    }
-    return request.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0]);
+  /**
+   * The body of a create, or nothing of another request (whose body is read and dropped). Either
+   * way at most {@linkplain Settings#maxRequestBodyBytes the limit} is read: past it the read is
+   * cancelled and the answer is 413, whoever is asking; nothing beyond the limit is buffered.
+   */
+  private Mono<byte[]> body(HttpServerRequest request, Route route) {
+    BodyBuffer buffer =
+        new BodyBuffer(settings.maxRequestBodyBytes(), route.operation() == Route.Operation.CREATE);
+    return request.receive().doOnNext(buffer::append).then(Mono.fromCallable(buffer::bytes));
   }
 
   private Mono<Void> deliver(HttpServerResponse response, Answer answer, FaultKind fault) {
@@ -183,30 +306,27 @@ final class RequestHandler {
 
   private @Nullable Answer rateLimit(HttpServerRequest request, Route route) {
     long wait = perSecond == null ? 0 : perSecond.tryAcquire();
-    if (wait == 0 && settings.perClientPerMinute() > 0) {
-      wait = limiter(perClient, client(request), settings.perClientPerMinute()).tryAcquire();
+    if (wait == 0 && perClient != null) {
+      wait = perClient.tryAcquire(client(request));
     }
     String environmentId = route.environmentId();
-    if (wait == 0 && environmentId != null && settings.perEnvironmentPerMinute() > 0) {
-      wait =
-          limiter(perEnvironment, environmentId, settings.perEnvironmentPerMinute()).tryAcquire();
+    if (wait == 0 && environmentId != null && perEnvironment != null) {
+      wait = perEnvironment.tryAcquire(environmentId);
     }
     return wait == 0 ? null : Answer.rateLimited(wait);
   }
 
-  private WindowLimiter limiter(
-      ConcurrentHashMap<String, WindowLimiter> limiters, String key, int limit) {
-    WindowLimiter limiter = limiters.get(key);
-    return limiter != null
-        ? limiter
-        : limiters.computeIfAbsent(key, k -> new WindowLimiter(limit, MINUTE, settings.clock()));
-  }
-
-  /** The client's identity for rate limits: X-Forwarded-For if present, else its IP address. */
-  private static String client(HttpServerRequest request) {
-    String forwarded = request.requestHeaders().get("X-Forwarded-For");
-    if (forwarded != null && !forwarded.isBlank()) {
-      return forwarded.split(",", 2)[0].trim();
+  /**
+   * The client's identity for rate limits: its IP address, or the first {@code X-Forwarded-For}
+   * address when {@linkplain Settings#trustForwardedFor trusted} and present.
+   */
+  private String client(HttpServerRequest request) {
+    if (settings.trustForwardedFor()) {
+      String forwarded = request.requestHeaders().get("X-Forwarded-For");
+      if (forwarded != null && !forwarded.isBlank()) {
+        String first = forwarded.split(",", 2)[0].trim();
+        return first.length() > MAX_CLIENT_KEY ? first.substring(0, MAX_CLIENT_KEY) : first;
+      }
     }
     InetSocketAddress remote = request.remoteAddress();
     return remote == null ? "unknown" : remote.getAddress().getHostAddress();
@@ -326,5 +446,48 @@ final class RequestHandler {
       throw new IllegalStateException("no connection");
     }
     return holder[0];
+  }
+
+  /** Thrown, without a stack trace, when a body goes past the limit; cancels the read. */
+  private static final class BodyTooLarge extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BodyTooLarge() {
+      super("request body too large", null, false, false);
+    }
+  }
+
+  /**
+   * The bytes of a body read so far, up to a limit; keeps them only when asked to. Filled from one
+   * subscriber's signals, one at a time.
+   */
+  private static final class BodyBuffer {
+    private final int max;
+    private final boolean keep;
+    private byte[] bytes = new byte[0];
+    private int size;
+
+    BodyBuffer(int max, boolean keep) {
+      this.max = max;
+      this.keep = keep;
+    }
+
+    void append(ByteBuf buf) {
+      int n = buf.readableBytes();
+      if (n > max - size) {
+        throw new BodyTooLarge();
+      }
+      if (keep) {
+        if (size + n > bytes.length) {
+          bytes = Arrays.copyOf(bytes, Math.min(max, Math.max(size + n, bytes.length * 2)));
+        }
+        buf.getBytes(buf.readerIndex(), bytes, size, n);
+      }
+      size += n;
+    }
+
+    byte[] bytes() {
+      return bytes.length == size ? bytes : Arrays.copyOf(bytes, size);
+    }
   }
 }

@@ -78,8 +78,12 @@ class FakeDynamicApiRateLimitTest {
   }
 
   @Test
-  void perClientLimitTellsClientsApartByForwardedFor() {
-    restart(FakeDynamicApi.builder().clock(clock).rateLimitPerMinutePerClient(2));
+  void perClientLimitTellsClientsApartByForwardedForWhenTrusted() {
+    restart(
+        FakeDynamicApi.builder()
+            .clock(clock)
+            .rateLimitPerMinutePerClient(2)
+            .trustForwardedFor(true));
     Http http = new Http(api);
     HttpRequest a = http.request("/user/tokens").header("X-Forwarded-For", "10.0.0.1").build();
     HttpRequest b = http.request("/user/tokens").header("X-Forwarded-For", "10.0.0.2").build();
@@ -90,6 +94,72 @@ class FakeDynamicApiRateLimitTest {
     }
 
     assertThat(statuses).containsExactly(200, 200, 429, 200, 200, 429);
+  }
+
+  /** Sends one list per address, 200 at a time; the statuses in order. */
+  private List<Integer> listAs(List<String> forwardedFor) {
+    Http http = new Http(api);
+    List<Integer> statuses = new ArrayList<>();
+    for (int from = 0; from < forwardedFor.size(); from += 200) {
+      List<CompletableFuture<HttpResponse<String>>> batch = new ArrayList<>();
+      for (String address : forwardedFor.subList(from, Math.min(from + 200, forwardedFor.size()))) {
+        batch.add(
+            http.sendAsync(
+                http.request("/user/tokens").header("X-Forwarded-For", address).build()));
+      }
+      batch.forEach(f -> statuses.add(f.join().statusCode()));
+    }
+    return statuses;
+  }
+
+  private static List<String> addresses(int count) {
+    List<String> addresses = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      addresses.add("10." + (i >> 16 & 0xff) + "." + (i >> 8 & 0xff) + "." + (i & 0xff));
+    }
+    return addresses;
+  }
+
+  @Test
+  void untrustedForwardedForAddressesShareTheRemoteAddressesLimiterAndCreateNoLimiters() {
+    restart(FakeDynamicApi.builder().clock(clock).rateLimitPerMinutePerClient(5));
+
+    List<Integer> statuses = listAs(addresses(10_000));
+
+    assertThat(statuses.stream().filter(s -> s == 200).count()).isEqualTo(5);
+    assertThat(statuses.stream().filter(s -> s == 429).count()).isEqualTo(9_995);
+    assertThat(api.clientLimiters()).isEqualTo(1);
+  }
+
+  @Test
+  void trustedForwardedForLimitersAreDroppedOnceTheirWindowHasEnded() {
+    restart(
+        FakeDynamicApi.builder()
+            .clock(clock)
+            .rateLimitPerMinutePerClient(1)
+            .rateLimitPerMinutePerEnvironment(1)
+            .trustForwardedFor(true));
+    Http http = new Http(api);
+
+    List<Integer> first = listAs(addresses(1_000));
+    for (int i = 0; i < 100; i++) {
+      Http.send(
+          http.request("/environments/env-" + i + "/tokens")
+              .header("X-Forwarded-For", "20.0.0." + i)
+              .build());
+    }
+    assertThat(first).containsOnly(200);
+    assertThat(api.clientLimiters()).isEqualTo(1_100);
+    assertThat(api.environmentLimiters()).isEqualTo(100);
+
+    clock.advance(Duration.ofSeconds(60));
+    List<Integer> second = listAs(addresses(1));
+    Http.send(
+        http.request("/environments/env-0/tokens").header("X-Forwarded-For", "20.0.0.0").build());
+
+    assertThat(second).containsExactly(200);
+    assertThat(api.clientLimiters()).isLessThanOrEqualTo(2);
+    assertThat(api.environmentLimiters()).isEqualTo(1);
   }
 
   @Test

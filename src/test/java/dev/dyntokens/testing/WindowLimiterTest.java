@@ -56,4 +56,32 @@ class WindowLimiterTest {
     clock.advance(Duration.ofMillis(1));
     assertThat(limiter.tryAcquire()).isZero();
   }
+
+  @Test
+  void limitersBeyondTheCapShareOneOverflowLimiterAndEndedWindowsAreDropped() {
+    Limiters limiters = new Limiters(1, 60_000, clock, 100);
+
+    long admitted = 0;
+    for (int i = 0; i < 150; i++) {
+      admitted += limiters.tryAcquire("client-" + i) == 0 ? 1 : 0;
+    }
+
+    assertThat(limiters.size()).isEqualTo(100);
+    assertThat(admitted).isEqualTo(101);
+    clock.advance(Duration.ofSeconds(60));
+    assertThat(limiters.tryAcquire("client-0")).isZero();
+    assertThat(limiters.tryAcquire("client-0")).isEqualTo(60);
+    assertThat(limiters.size()).isEqualTo(1);
+  }
+
+  @Test
+  void aRetiredLimiterAdmitsNoOneAndALiveOneIsNotRetired() {
+    WindowLimiter limiter = new WindowLimiter(5, 60_000, clock);
+    assertThat(limiter.tryAcquire()).isZero();
+
+    assertThat(limiter.retireIfIdle(clock.millis())).isFalse();
+    clock.advance(Duration.ofSeconds(60));
+    assertThat(limiter.retireIfIdle(clock.millis())).isTrue();
+    assertThat(limiter.tryAcquire(clock.millis())).isEqualTo(WindowLimiter.RETIRED);
+  }
 }
