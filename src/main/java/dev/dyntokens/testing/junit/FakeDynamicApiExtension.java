@@ -7,7 +7,6 @@ import dev.dyntokens.testing.FakeDynamicApi;
 import dev.dyntokens.testing.FaultPlan;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -31,7 +30,9 @@ import org.junit.platform.commons.support.ReflectionSupport;
  * class CreateTest {
  *   @Test
  *   void creates(FakeDynamicApi api, ReactiveTokenClient client) {
- *     client.createToken(CreateTokenRequest.of("ci", TokenScope.ALL_READ)).block();
+ *     StepVerifier.create(client.createToken(CreateTokenRequest.of("ci", TokenScope.ALL_READ)))
+ *         .expectNextCount(1)
+ *         .verifyComplete();
  *     assertThat(api.tokens()).hasSize(1);
  *   }
  * }
@@ -57,8 +58,6 @@ import org.junit.platform.commons.support.ReflectionSupport;
  * shared.
  */
 public final class FakeDynamicApiExtension implements BeforeEachCallback, ParameterResolver {
-  /** How long closing waits for a fake or a client to release its port and threads. */
-  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(FakeDynamicApiExtension.class);
@@ -272,15 +271,16 @@ public final class FakeDynamicApiExtension implements BeforeEachCallback, Parame
       }
     }
 
+    /** Closes without waiting: each fake has a port of its own, so nothing waits for it. */
     @Override
     public synchronized void close() {
       try {
         ReactiveTokenClient existing = client;
         if (existing != null) {
-          existing.closeLater().block(CLOSE_TIMEOUT);
+          existing.close();
         }
       } finally {
-        api.closeLater().block(CLOSE_TIMEOUT);
+        api.close();
       }
     }
   }
