@@ -44,12 +44,18 @@ final class CallEngine {
   private final RetryBudget budget;
   private final AdaptiveLimiter limiter;
   private final ClientTelemetry telemetry;
+  private final LoopTimer deadlines;
 
   /**
    * @param clientPolicy the client's policy, for what is shared by all its calls: the retry budget
    *     and the adaptive limiter
+   * @param deadlines the timer of the calls' deadlines
    */
-  CallEngine(Exchanges exchanges, RetryPolicy clientPolicy, ClientTelemetry telemetry) {
+  CallEngine(
+      Exchanges exchanges,
+      RetryPolicy clientPolicy,
+      ClientTelemetry telemetry,
+      LoopTimer deadlines) {
     this(
         exchanges,
         new RetryBudget(
@@ -57,15 +63,21 @@ final class CallEngine {
             clientPolicy.budgetMinPerSecond(),
             clientPolicy.budgetEnabled()),
         new AdaptiveLimiter(clientPolicy.adaptiveThrottling()),
-        telemetry);
+        telemetry,
+        deadlines);
   }
 
   CallEngine(
-      Exchanges exchanges, RetryBudget budget, AdaptiveLimiter limiter, ClientTelemetry telemetry) {
+      Exchanges exchanges,
+      RetryBudget budget,
+      AdaptiveLimiter limiter,
+      ClientTelemetry telemetry,
+      LoopTimer deadlines) {
     this.exchanges = exchanges;
     this.budget = budget;
     this.limiter = limiter;
     this.telemetry = telemetry;
+    this.deadlines = deadlines;
   }
 
   static long now() {
@@ -109,7 +121,8 @@ final class CallEngine {
           Mono<T> bounded =
               all.timeout(
                   Duration.ofMillis(Math.max(0, deadline - start)),
-                  Mono.error(() -> finalFailure(deadlineExceeded(call, state), state, safety)));
+                  Mono.error(() -> finalFailure(deadlineExceeded(call, state), state, safety)),
+                  deadlines);
           if (call.operation.isDelete()) {
             // The first attempt may have deleted it: a 404 afterwards is the outcome we wanted.
             return bounded.onErrorResume(

@@ -30,7 +30,11 @@ public final class TokenEngine {
     Json json = new Json(config.objectMapper);
     this.calls = new CallFactory(config, json, new ResponseReaders(json, config.apiToken));
     this.engine =
-        new CallEngine(new Exchange(transport, config), config.retryPolicy, config.telemetry);
+        new CallEngine(
+            new Exchange(transport, config),
+            config.retryPolicy,
+            config.telemetry,
+            transport.deadlines());
   }
 
   public String baseUrl() {

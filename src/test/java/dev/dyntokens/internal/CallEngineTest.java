@@ -74,7 +74,8 @@ class CallEngineTest {
       RetryBudget budget =
           new RetryBudget(
               policy.budgetRatio(), policy.budgetMinPerSecond(), policy.budgetEnabled());
-      this.engine = new CallEngine(NO_EXCHANGES, budget, limiter, ClientTelemetry.NONE);
+      this.engine =
+          new CallEngine(NO_EXCHANGES, budget, limiter, ClientTelemetry.NONE, LoopTimer.PARALLEL);
     }
 
     <T> Mono<T> run(Mono<T> attempt, Operation operation, @Nullable CreateSafety safety) {
