@@ -44,7 +44,7 @@ final class CallEngine {
   private final RetryBudget budget;
   private final AdaptiveLimiter limiter;
   private final ClientTelemetry telemetry;
-  private final LoopTimer deadlines;
+  private final DeadlineTimer deadlines;
 
   /**
    * @param clientPolicy the client's policy, for what is shared by all its calls: the retry budget
@@ -55,7 +55,7 @@ final class CallEngine {
       Exchanges exchanges,
       RetryPolicy clientPolicy,
       ClientTelemetry telemetry,
-      LoopTimer deadlines) {
+      DeadlineTimer deadlines) {
     this(
         exchanges,
         new RetryBudget(
@@ -72,7 +72,7 @@ final class CallEngine {
       RetryBudget budget,
       AdaptiveLimiter limiter,
       ClientTelemetry telemetry,
-      LoopTimer deadlines) {
+      DeadlineTimer deadlines) {
     this.exchanges = exchanges;
     this.budget = budget;
     this.limiter = limiter;

@@ -34,7 +34,7 @@ public final class TokenEngine {
             new Exchange(transport, config),
             config.retryPolicy,
             config.telemetry,
-            transport.deadlines());
+            DeadlineTimer.shared());
   }
 
   public String baseUrl() {

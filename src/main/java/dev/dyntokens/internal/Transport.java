@@ -1,7 +1,6 @@
 package dev.dyntokens.internal;
 
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -12,7 +11,6 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.NettyPipeline;
-import reactor.netty.http.HttpResources;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
@@ -32,7 +30,6 @@ final class Transport {
   static final String USER_AGENT = userAgent();
 
   private final HttpClient http;
-  private final LoopTimer deadlines;
   private final @Nullable ConnectionProvider ownedPool;
   private final @Nullable LoopResources ownedLoops;
   private volatile boolean closed;
@@ -91,25 +88,10 @@ final class Transport {
               });
     }
     this.http = configured;
-    this.deadlines = LoopTimer.on(eventLoops(base));
   }
 
   HttpClient http() {
     return http;
-  }
-
-  /** The timer of call deadlines, on the event loops this transport's connections run on. */
-  LoopTimer deadlines() {
-    return deadlines;
-  }
-
-  /** The event loops {@code http} runs on: its own, or Reactor Netty's global ones. */
-  private static EventLoopGroup eventLoops(HttpClient http) {
-    LoopResources loops = http.configuration().loopResources();
-    if (loops == null) {
-      loops = HttpResources.get();
-    }
-    return loops.onClient(http.configuration().isPreferNative());
   }
 
   boolean isClosed() {

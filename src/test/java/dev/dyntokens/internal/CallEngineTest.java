@@ -75,7 +75,8 @@ class CallEngineTest {
           new RetryBudget(
               policy.budgetRatio(), policy.budgetMinPerSecond(), policy.budgetEnabled());
       this.engine =
-          new CallEngine(NO_EXCHANGES, budget, limiter, ClientTelemetry.NONE, LoopTimer.PARALLEL);
+          new CallEngine(
+              NO_EXCHANGES, budget, limiter, ClientTelemetry.NONE, DeadlineTimer.PARALLEL);
     }
 
     <T> Mono<T> run(Mono<T> attempt, Operation operation, @Nullable CreateSafety safety) {

@@ -68,7 +68,8 @@ class ReconcilingCreateTest {
             .build();
     Json json = new Json(MAPPER);
     CallFactory calls = new CallFactory(config, json, new ResponseReaders(json, null));
-    CallEngine engine = new CallEngine(server, policy, ClientTelemetry.NONE, LoopTimer.PARALLEL);
+    CallEngine engine =
+        new CallEngine(server, policy, ClientTelemetry.NONE, DeadlineTimer.PARALLEL);
     Call<Token> call = calls.create(null, REQUEST, RequestOptions.none());
     return Mono.defer(
         () ->
