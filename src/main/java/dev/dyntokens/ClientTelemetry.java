@@ -10,11 +10,9 @@ import reactor.netty.resources.ConnectionProvider;
  * Micrometer. {@code dev.dyntokens.micrometer.MicrometerTelemetry} implements it with Micrometer
  * meters and observations; pass it to {@link ReactiveTokenClient.Builder#telemetry}.
  *
- * <p>Every method has a default that does nothing. {@code operation} is one of {@code create},
- * {@code list}, {@code delete}, and in reconcile mode {@code reconcile_list} and {@code
- * reconcile_delete} for the clean-up calls; {@code target} is {@code user} or {@code environment}.
- * Neither ever holds an id, a note or a secret. Methods are called on event loops and timers: they
- * must not block.
+ * <p>Every method has a default that does nothing. {@code operation} is an {@link
+ * ObservedCall#operation()}: it never holds an id, a note or a secret. Methods are called on event
+ * loops and timers: they must not block.
  */
 public interface ClientTelemetry {
   /** Tells nothing; what the client uses unless given another. */
@@ -24,12 +22,17 @@ public interface ClientTelemetry {
    * Wraps one logical call, all its attempts and waits included; the Mono the client returns is the
    * one this returns.
    */
-  default <T> Mono<T> observeCall(String operation, String target, Mono<T> call) {
-    return call;
+  default <T> Mono<T> observeCall(ObservedCall call, Mono<T> mono) {
+    return mono;
   }
 
-  /** Wraps one attempt of a call, subscribed inside {@link #observeCall}'s Mono. */
-  default <T> Mono<T> observeAttempt(String operation, Mono<T> attempt) {
+  /**
+   * Wraps one attempt of a call, subscribed inside {@link #observeCall}'s Mono. Headers given to
+   * {@code request} by the time {@code attempt} is subscribed to are sent with it (a tracing bridge
+   * injects its propagation headers there), and its {@link OutgoingRequest#status()} is set when
+   * the answer arrives, before {@code attempt} signals.
+   */
+  default <T> Mono<T> observeAttempt(OutgoingRequest request, Mono<T> attempt) {
     return attempt;
   }
 

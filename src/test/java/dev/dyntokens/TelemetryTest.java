@@ -103,7 +103,7 @@ class TelemetryTest {
         .hasBeenStarted()
         .hasBeenStopped()
         .hasLowCardinalityKeyValue("operation", "list")
-        .hasLowCardinalityKeyValue("outcome", "success");
+        .hasLowCardinalityKeyValue("outcome", "SUCCESS");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.dyntokens.internal;
 
+import dev.dyntokens.ObservedCall;
 import dev.dyntokens.RetryPolicy;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.jspecify.annotations.Nullable;
@@ -14,6 +15,9 @@ final class Call<T> {
 
   /** {@code user} or {@code environment}, for telemetry. */
   final String target;
+
+  /** The call as telemetry is told about it: templates, never ids. */
+  final ObservedCall observed;
 
   /**
    * The request's path on the API's host ({@code /api/v0/user/tokens}); the host and port are the
@@ -42,6 +46,7 @@ final class Call<T> {
   Call(
       Operation operation,
       String target,
+      ObservedCall observed,
       String url,
       String description,
       byte @Nullable [] body,
@@ -52,6 +57,7 @@ final class Call<T> {
       @Nullable HttpHeaders extraHeaders) {
     this.operation = operation;
     this.target = target;
+    this.observed = observed;
     this.url = url;
     this.description = description;
     this.body = body;
@@ -67,6 +73,7 @@ final class Call<T> {
     return new Call<>(
         operation,
         target,
+        observed,
         url,
         description,
         body,
@@ -82,6 +89,7 @@ final class Call<T> {
     return new Call<>(
         operation,
         target,
+        observed,
         url,
         description,
         body,

@@ -32,6 +32,14 @@ final class CallEngine {
   /** Runs one exchange of a call: {@link Exchange}, or a scripted stand-in in tests. */
   interface Exchanges {
     <T> Mono<T> run(Call<T> call, CallState state);
+
+    /**
+     * The exchange, sending the headers telemetry gave {@code request} and telling it the answer's
+     * status; {@code request} is null when telemetry is off.
+     */
+    default <T> Mono<T> run(Call<T> call, CallState state, @Nullable AttemptRequest request) {
+      return run(call, state);
+    }
   }
 
   /** For a call with no outer call whose deadline it must also meet. */
@@ -87,17 +95,20 @@ final class CallEngine {
   /** Runs a list or delete as one exchange per attempt, observed as a call of its own. */
   <T> Mono<T> execute(Call<T> call, long outerDeadline) {
     return telemetry.observeCall(
-        call.operation.telemetryName,
-        call.target,
+        call.observed,
         run(call, state -> exchange(call, state), CreateSafety.IDEMPOTENT, outerDeadline));
   }
 
-  /** One attempt of {@code call}: one exchange. */
+  /**
+   * One attempt of {@code call}: one exchange. Without telemetry nothing is made for it: the plain
+   * path costs what it did before attempts could be observed.
+   */
   <T> Mono<T> exchange(Call<T> call, CallState state) {
-    Mono<T> attempt = exchanges.run(call, state);
-    return telemetry == ClientTelemetry.NONE
-        ? attempt
-        : telemetry.observeAttempt(call.operation.telemetryName, attempt);
+    if (telemetry == ClientTelemetry.NONE) {
+      return exchanges.run(call, state, null);
+    }
+    AttemptRequest request = new AttemptRequest(call.observed, state.attempts);
+    return telemetry.observeAttempt(request, exchanges.run(call, state, request));
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.dyntokens.TokenInfo;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
+import java.net.URI;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -24,6 +25,7 @@ final class CallFactory {
   private final String userTokensUrl;
   private final String currentTokenUrl;
   private final long responseTimeoutNanos;
+  private final CallTemplates templates;
 
   CallFactory(ClientConfig config, Json json, ResponseReaders readers) {
     this.config = config;
@@ -33,6 +35,8 @@ final class CallFactory {
     this.userTokensUrl = basePath + "/user/tokens";
     this.currentTokenUrl = basePath + "/tokens/me";
     this.responseTimeoutNanos = config.responseTimeout.toNanos();
+    String host = URI.create(config.baseUrl).getHost();
+    this.templates = new CallTemplates(host == null ? "" : host);
   }
 
   /** A create; each subscription gives it its own idempotency key unless the caller gave one. */
@@ -86,6 +90,7 @@ final class CallFactory {
     return new Call<>(
         operation,
         environmentId == null ? "user" : "environment",
+        templates.of(operation, environmentId != null),
         url,
         describe(operation, url),
         body,

@@ -56,9 +56,14 @@ final class Exchange implements CallEngine.Exchanges {
 
   @Override
   public <T> Mono<T> run(Call<T> call, CallState state) {
+    return run(call, state, null);
+  }
+
+  @Override
+  public <T> Mono<T> run(Call<T> call, CallState state, @Nullable AttemptRequest observed) {
     if (config.apiToken != null) {
       // The static Authorization header is one of the transport's fixed headers.
-      return withHeaders(call, state, null);
+      return withHeaders(call, state, null, observed);
     }
     Mono<String> provider = config.apiTokenProvider;
     if (provider == null) {
@@ -91,15 +96,19 @@ final class Exchange implements CallEngine.Exchanges {
                             + " failed: the API token provider gave an invalid token: "
                             + e.getMessage()));
               }
-              return withHeaders(call, state, "Bearer " + token);
+              return withHeaders(call, state, "Bearer " + token, observed);
             });
   }
 
   /** Adds the caller's context headers, checked before anything is sent. */
-  private <T> Mono<T> withHeaders(Call<T> call, CallState state, @Nullable String authorization) {
+  private <T> Mono<T> withHeaders(
+      Call<T> call,
+      CallState state,
+      @Nullable String authorization,
+      @Nullable AttemptRequest observed) {
     Function<ContextView, Map<String, String>> source = config.contextHeaders;
     if (source == null) {
-      return send(call, state, authorization, null);
+      return send(call, state, authorization, null, observed);
     }
     return Mono.deferContextual(
         context -> {
@@ -117,7 +126,7 @@ final class Exchange implements CallEngine.Exchanges {
                         + ")",
                     null));
           }
-          return send(call, state, authorization, extra);
+          return send(call, state, authorization, extra, observed);
         });
   }
 
@@ -137,8 +146,16 @@ final class Exchange implements CallEngine.Exchanges {
     return headers;
   }
 
+  /**
+   * The request, with the caller's headers, then the client's own, then what telemetry added
+   * ({@code observed}, already stripped of any header the client sets itself).
+   */
   private <T> Mono<T> send(
-      Call<T> call, CallState state, @Nullable String authorization, @Nullable HttpHeaders extra) {
+      Call<T> call,
+      CallState state,
+      @Nullable String authorization,
+      @Nullable HttpHeaders extra,
+      @Nullable AttemptRequest observed) {
     return Mono.defer(
         () -> {
           if (transport.isClosed()) {
@@ -170,12 +187,24 @@ final class Exchange implements CallEngine.Exchanges {
                       h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
                       h.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
                     }
+                    if (observed != null) {
+                      HttpHeaders propagation = observed.headers();
+                      if (propagation != null) {
+                        h.setAll(propagation);
+                      }
+                    }
                     // Only now is anything handed to the connection.
                     attempt.written = true;
                     state.written = true;
                     return body == null ? out : out.send(Mono.just(Unpooled.wrappedBuffer(body)));
                   })
-              .response((response, in) -> call.reader.read(response, in, call.description))
+              .response(
+                  (response, in) -> {
+                    if (observed != null) {
+                      observed.answered(response.status().code());
+                    }
+                    return call.reader.read(response, in, call.description);
+                  })
               .singleOrEmpty()
               .doOnCancel(attempt)
               .onErrorMap(

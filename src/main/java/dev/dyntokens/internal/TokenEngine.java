@@ -48,8 +48,7 @@ public final class TokenEngine {
     if (call.policy.reconcileCreates()) {
       ReconcilingCreate.checkNoteRoom(request);
       return telemetry.observeCall(
-          "create",
-          call.target,
+          call.observed,
           Mono.defer(
               () ->
                   new ReconcilingCreate(
@@ -58,8 +57,7 @@ public final class TokenEngine {
     }
     ReportPossibleToken safety = new ReportPossibleToken(call.description, request);
     return telemetry.observeCall(
-        "create",
-        call.target,
+        call.observed,
         Mono.defer(
             () -> {
               // One key per logical call, the same on each of its attempts.

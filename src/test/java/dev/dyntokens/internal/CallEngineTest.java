@@ -84,6 +84,7 @@ class CallEngineTest {
           new Call<>(
               operation,
               "user",
+              new CallTemplates("127.0.0.1").of(operation, false),
               "http://127.0.0.1/x",
               REQ,
               null,
