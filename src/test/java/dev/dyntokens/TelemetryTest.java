@@ -11,13 +11,16 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import reactor.util.context.Context;
 
@@ -194,5 +197,57 @@ class TelemetryTest {
     assertThat(meters.get("dynamic.tokens.pool.max").gauge().value()).isEqualTo(512.0);
     assertThat(meters.get("dynamic.tokens.pool.active").gauge().value()).isZero();
     assertThat(meters.get("dynamic.tokens.pool.total").gauge().value()).isEqualTo(1.0);
+  }
+
+  @Test
+  void headersTheTelemetryAddsReachEachAttemptButCannotReplaceTheClientsOwn() throws Exception {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    ClientTelemetry propagating =
+        new ClientTelemetry() {
+          @Override
+          public <T> Mono<T> observeCall(ObservedCall call, Mono<T> mono) {
+            seen.add("call " + call.method() + " " + call.uriTemplate() + " " + call.clientName());
+            return mono;
+          }
+
+          @Override
+          public <T> Mono<T> observeAttempt(OutgoingRequest request, Mono<T> attempt) {
+            request.header("traceparent", "00-trace-" + request.attempt());
+            request.header("Authorization", "Bearer attacker");
+            request.header("Host", "evil.example");
+            request.header("Content-Type", "text/plain");
+            request.header("Idempotency-Key", "fixed");
+            return attempt.doFinally(
+                signal -> seen.add("attempt " + request.attempt() + " " + request.status()));
+          }
+        };
+    server.enqueue(json(503, "{}"));
+    server.enqueue(created());
+    try (ReactiveTokenClient traced =
+        Fixtures.clientFor(server)
+            .retryPolicy(
+                RetryPolicy.builder()
+                    .initialBackoff(Duration.ofMillis(1))
+                    .maxBackoff(Duration.ofMillis(2))
+                    .build())
+            .telemetry(propagating)
+            .build()) {
+      StepVerifier.create(traced.createToken(CreateTokenRequest.of("traced")))
+          .expectNextCount(1)
+          .verifyComplete();
+    }
+
+    for (int i = 1; i <= 2; i++) {
+      RecordedRequest request = server.takeRequest(5, TimeUnit.SECONDS);
+      assertThat(request.getHeaders().get("traceparent")).isEqualTo("00-trace-" + i);
+      assertThat(request.getHeaders().get("Authorization"))
+          .isEqualTo("Bearer " + Fixtures.API_TOKEN);
+      assertThat(request.getHeaders().values("Host"))
+          .containsExactly("127.0.0.1:" + server.getPort());
+      assertThat(request.getHeaders().get("Content-Type")).isEqualTo("application/json");
+      assertThat(request.getHeaders().values("Idempotency-Key")).hasSize(1).doesNotContain("fixed");
+    }
+    assertThat(seen)
+        .containsExactly("call POST /user/tokens 127.0.0.1", "attempt 1 503", "attempt 2 200");
   }
 }
