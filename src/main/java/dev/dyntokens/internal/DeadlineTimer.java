@@ -2,6 +2,7 @@ package dev.dyntokens.internal;
 
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
+import io.netty.util.TimerTask;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -30,7 +31,8 @@ final class DeadlineTimer implements Scheduler {
 
   private final @Nullable HashedWheelTimer wheel;
 
-  private DeadlineTimer(@Nullable HashedWheelTimer wheel) {
+  /** A timer on {@code wheel}; {@link #shared()} is the one clients use. */
+  DeadlineTimer(@Nullable HashedWheelTimer wheel) {
     this.wheel = wheel;
   }
 
@@ -45,8 +47,45 @@ final class DeadlineTimer implements Scheduler {
     if (w == null) {
       return Schedulers.parallel().schedule(task, delay, unit);
     }
-    Timeout timeout = w.newTimeout(fired -> task.run(), delay, unit);
-    return timeout::cancel;
+    Armed armed = new Armed(task);
+    armed.timeout = w.newTimeout(armed, delay, unit);
+    return armed;
+  }
+
+  /**
+   * One deadline on the wheel. A cancelled timeout stays in the wheel until its next tick, later on
+   * a loaded machine: cancelling lets go of the task at once, since through it the wheel would
+   * reach the call's subscribers, and the token a call delivered with them.
+   */
+  private static final class Armed implements TimerTask, Disposable {
+    private volatile @Nullable Runnable task;
+    private volatile @Nullable Timeout timeout;
+
+    Armed(Runnable task) {
+      this.task = task;
+    }
+
+    @Override
+    public void run(Timeout fired) {
+      Runnable t = task;
+      if (t != null) {
+        t.run();
+      }
+    }
+
+    @Override
+    public void dispose() {
+      task = null;
+      Timeout armed = timeout;
+      if (armed != null) {
+        armed.cancel();
+      }
+    }
+
+    @Override
+    public boolean isDisposed() {
+      return task == null;
+    }
   }
 
   @Override

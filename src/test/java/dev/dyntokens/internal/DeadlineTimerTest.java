@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.HashedWheelTimer;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +88,31 @@ class DeadlineTimerTest {
         .thenAwait(Duration.ofSeconds(1))
         .expectNext("cut")
         .verifyComplete();
+  }
+
+  @Test
+  void aCancelledTimerLetsGoOfItsTaskBeforeTheWheelNextTicks() throws Exception {
+    // A wheel that does not tick during the test: it holds every timeout it was given.
+    HashedWheelTimer slow = new HashedWheelTimer(Thread::new, 1, TimeUnit.HOURS);
+    try {
+      // It captures something, so it is an object of its own: one that captures nothing is one
+      // instance for the life of the JVM.
+      AtomicBoolean ran = new AtomicBoolean();
+      Runnable task = () -> ran.set(true);
+      WeakReference<Runnable> held = new WeakReference<>(task);
+      Disposable armed = new DeadlineTimer(slow).schedule(task, 1, TimeUnit.MINUTES);
+      armed.dispose();
+      task = null;
+
+      for (int i = 0; i < 50 && held.get() != null; i++) {
+        System.gc();
+        new CompletableFuture<Void>().completeOnTimeout(null, 20, TimeUnit.MILLISECONDS).get();
+      }
+      assertThat(held.get()).as("the task of a cancelled deadline").isNull();
+      assertThat(armed.isDisposed()).isTrue();
+    } finally {
+      slow.stop();
+    }
   }
 
   @Test
