@@ -5,10 +5,12 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dyntokens.internal.ClientConfig;
 import dev.dyntokens.internal.TokenEngine;
+import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.LoopResources;
 
 /**
  * A reactive client for the API-token endpoints of the Dynamic dashboard API.
@@ -228,6 +230,32 @@ public final class ReactiveTokenClient implements AutoCloseable {
      */
     public Builder httpClient(HttpClient httpClient) {
       settings.httpClient(requireNonNull(httpClient, "httpClient == null"));
+      return this;
+    }
+
+    /**
+     * Runs the client's own connection pool on the caller's event loops (a WebFlux server's, as
+     * {@code ReactorResourceFactory.getLoopResources()} gives them), so calls and their answers
+     * stay on those threads, while the pool, its size and its eviction (idle 20 s, life 60 s) stay
+     * the client's. {@link #close()} disposes the pool, never the loops. Default: event loops of
+     * the client's own. Ignored with {@link #httpClient(HttpClient)}.
+     */
+    public Builder loopResources(LoopResources loopResources) {
+      settings.loopResources(requireNonNull(loopResources, "loopResources == null"));
+      return this;
+    }
+
+    /**
+     * The TLS settings for an {@code https} base URL: trusted certificates, an optional client key
+     * and certificate, protocols and ciphers, as a Netty client context ({@code
+     * SslContextBuilder.forClient()}). Hostname verification stays on. It replaces the TLS settings
+     * of an {@link #httpClient(HttpClient)} too; a plain {@code http} (loopback) base URL ignores
+     * it. Default: the JDK's trusted certificates and Netty's defaults.
+     *
+     * @throws IllegalArgumentException if it is a server context
+     */
+    public Builder sslContext(SslContext sslContext) {
+      settings.sslContext(requireNonNull(sslContext, "sslContext == null"));
       return this;
     }
 

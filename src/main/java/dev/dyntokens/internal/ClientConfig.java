@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dyntokens.ClientTelemetry;
 import dev.dyntokens.RetryPolicy;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -16,6 +17,7 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.LoopResources;
 import reactor.util.context.ContextView;
 
 /**
@@ -59,10 +61,24 @@ public final class ClientConfig {
   final boolean connectTimeoutSet;
   final Duration responseTimeout;
   final @Nullable HttpClient httpClient;
+
+  /** Event loops of the caller's that the client's own pool runs on; never disposed. */
+  final @Nullable LoopResources loopResources;
+
+  /** TLS for an https base URL; null for the JDK's trust store and Netty's defaults. */
+  final @Nullable SslContext sslContext;
+
   final int maxConnections;
   final int maxPendingAcquires;
   final ObjectMapper objectMapper;
   final boolean wiretap;
+
+  /** How long the client's own pool keeps an idle connection; see Transport.MAX_IDLE_TIME. */
+  final Duration maxIdleTime;
+
+  /** How often the client's own pool evicts in the background; see Transport. */
+  final Duration evictionInterval;
+
   final ClientTelemetry telemetry;
   final @Nullable Function<ContextView, Map<String, String>> contextHeaders;
 
@@ -79,10 +95,14 @@ public final class ClientConfig {
     this.connectTimeoutSet = b.connectTimeoutSet;
     this.responseTimeout = b.responseTimeout;
     this.httpClient = b.httpClient;
+    this.loopResources = b.loopResources;
+    this.sslContext = b.sslContext;
     this.maxConnections = b.maxConnections;
     this.maxPendingAcquires = b.maxPendingAcquires;
     this.objectMapper = b.objectMapper;
     this.wiretap = b.wiretap;
+    this.maxIdleTime = b.maxIdleTime;
+    this.evictionInterval = b.evictionInterval;
     this.telemetry = b.telemetry;
     this.contextHeaders = b.contextHeaders;
   }
@@ -137,10 +157,14 @@ public final class ClientConfig {
     private boolean connectTimeoutSet;
     private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
     private @Nullable HttpClient httpClient;
+    private @Nullable LoopResources loopResources;
+    private @Nullable SslContext sslContext;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private int maxPendingAcquires = DEFAULT_MAX_PENDING_ACQUIRES;
     private ObjectMapper objectMapper = new ObjectMapper();
     private boolean wiretap;
+    private Duration maxIdleTime = Transport.MAX_IDLE_TIME;
+    private Duration evictionInterval = Transport.EVICTION_INTERVAL;
     private ClientTelemetry telemetry = ClientTelemetry.NONE;
     private @Nullable Function<ContextView, Map<String, String>> contextHeaders;
 
@@ -192,6 +216,33 @@ public final class ClientConfig {
 
     public Builder httpClient(HttpClient httpClient) {
       this.httpClient = requireNonNull(httpClient, "httpClient == null");
+      return this;
+    }
+
+    public Builder loopResources(LoopResources loopResources) {
+      this.loopResources = requireNonNull(loopResources, "loopResources == null");
+      return this;
+    }
+
+    public Builder sslContext(SslContext sslContext) {
+      requireNonNull(sslContext, "sslContext == null");
+      if (!sslContext.isClient()) {
+        throw new IllegalArgumentException(
+            "sslContext must be a client context (SslContextBuilder.forClient())");
+      }
+      this.sslContext = sslContext;
+      return this;
+    }
+
+    /** A test seam: the pool's idle time, so a test sees eviction without waiting 20 s. */
+    Builder maxIdleTime(Duration maxIdleTime) {
+      this.maxIdleTime = checkTimeout(maxIdleTime, "maxIdleTime");
+      return this;
+    }
+
+    /** A test seam: how often the pool evicts in the background. */
+    Builder evictionInterval(Duration evictionInterval) {
+      this.evictionInterval = checkTimeout(evictionInterval, "evictionInterval");
       return this;
     }
 
@@ -433,7 +484,13 @@ public final class ClientConfig {
         + ", responseTimeout="
         + responseTimeout
         + ", httpClient="
-        + (httpClient != null ? "caller's" : "own, " + maxConnections + " connections")
+        + (httpClient != null
+            ? "caller's"
+            : "own, "
+                + maxConnections
+                + " connections"
+                + (loopResources != null ? ", caller's event loops" : ""))
+        + (sslContext != null ? ", sslContext=caller's" : "")
         + ", retryPolicy="
         + retryPolicy;
   }

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.AsciiString;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -49,16 +50,23 @@ final class Transport {
               .maxConnections(config.maxConnections)
               .pendingAcquireMaxCount(config.maxPendingAcquires)
               .pendingAcquireTimeout(ClientConfig.PENDING_ACQUIRE_TIMEOUT)
-              .maxIdleTime(MAX_IDLE_TIME)
+              .maxIdleTime(config.maxIdleTime)
               .maxLifeTime(MAX_LIFE_TIME)
-              .evictInBackground(EVICTION_INTERVAL)
+              .evictInBackground(config.evictionInterval)
               .lifo();
       this.ownedPool = config.telemetry.instrumentPool(pool).build();
-      this.ownedLoops =
-          LoopResources.create(
-              "dyntokens", Math.max(1, Runtime.getRuntime().availableProcessors()), true);
-      base =
-          withConnectTimeout(HttpClient.create(ownedPool), config.connectTimeout).runOn(ownedLoops);
+      // The caller's loops (a WebFlux server's) run the pool's connections but stay the caller's:
+      // the pool, with the eviction above, is the client's own either way.
+      LoopResources loops = config.loopResources;
+      if (loops == null) {
+        this.ownedLoops =
+            LoopResources.create(
+                "dyntokens", Math.max(1, Runtime.getRuntime().availableProcessors()), true);
+        loops = ownedLoops;
+      } else {
+        this.ownedLoops = null;
+      }
+      base = withConnectTimeout(HttpClient.create(ownedPool), config.connectTimeout).runOn(loops);
     }
     // The host and port as the client parsed them: Reactor Netty would otherwise read them again
     // from the URL and the Host header, and could take "127.0.0.1:1" for a name to look up.
@@ -66,8 +74,11 @@ final class Transport {
     // digits for part of the host name).
     InetSocketAddress remote = config.remoteAddress;
     base = base.remoteAddress(() -> remote);
+    SslContext sslContext = config.sslContext;
     if (!config.secure) {
       base = base.noSSL();
+    } else if (sslContext != null) {
+      base = base.secure(spec -> spec.sslContext(sslContext));
     } else if (base.configuration().sslProvider() == null) {
       base = base.secure();
     }
