@@ -4,6 +4,9 @@ import dev.dyntokens.ReactiveTokenClient;
 import dev.dyntokens.micrometer.MicrometerTelemetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import javax.net.ssl.SSLException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -11,6 +14,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslManagerBundle;
+import org.springframework.boot.ssl.SslOptions;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -22,16 +30,19 @@ import reactor.netty.http.client.HttpClient;
  * DynamicTokensProperties}) when {@code dynamic.tokens.api-token} is set and the application has no
  * {@code ReactiveTokenClient} bean of its own.
  *
- * <p>The client sends its calls through the application's {@link ReactorResourceFactory} (the
- * WebFlux server's event loops and connection pool) when there is one, unless {@code
- * dynamic.tokens.shared-resources=false}; it records into the application's {@link MeterRegistry}
- * and {@link ObservationRegistry} when there are such beans (Micrometer stays optional). Beans of
- * type {@link ReactiveTokenClientCustomizer} are applied last. The bean is closed with the context;
- * closing it never disposes the shared resources.
+ * <p>The client runs its calls on the event loops of the application's {@link
+ * ReactorResourceFactory} (the WebFlux server's) when there is one, unless {@code
+ * dynamic.tokens.shared-resources=false}, through a connection pool of its own either way (the
+ * server's pool evicts nothing, while load balancers close idle connections). Its https connections
+ * use the SSL bundle named by {@code dynamic.tokens.ssl.bundle}, if set. It records into the
+ * application's {@link MeterRegistry} and {@link ObservationRegistry} when there are such beans
+ * (Micrometer stays optional). Beans of type {@link ReactiveTokenClientCustomizer} are applied
+ * last. The bean is closed with the context, and with it its pool; the shared event loops stay.
  */
 @AutoConfiguration(
     afterName = {
       "org.springframework.boot.reactor.netty.autoconfigure.NettyReactiveWebServerAutoConfiguration",
+      "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration",
       "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
       "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
       "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration"
@@ -52,7 +63,9 @@ public class DynamicTokensAutoConfiguration {
     return builder.build();
   }
 
-  /** Shares the application's Reactor Netty event loops and connection pool. */
+  /**
+   * Runs the client on the application's Reactor Netty event loops; the pool stays the client's.
+   */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass({ReactorResourceFactory.class, HttpClient.class})
   @ConditionalOnProperty(
@@ -68,10 +81,72 @@ public class DynamicTokensAutoConfiguration {
       return builder -> {
         ReactorResourceFactory factory = resourceFactory.getIfUnique();
         if (factory != null) {
-          builder.httpClient(
-              HttpClient.create(factory.getConnectionProvider()).runOn(factory.getLoopResources()));
+          builder.loopResources(factory.getLoopResources());
         }
       };
+    }
+  }
+
+  /**
+   * TLS from the application's SSL bundle ({@code spring.ssl.bundle.*}), applied to Reactor Netty
+   * as Spring Boot's own HTTP clients apply one.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(SslBundles.class)
+  @ConditionalOnProperty(prefix = "dynamic.tokens.ssl", name = "bundle")
+  static class SslBundleConfiguration {
+    @Bean
+    @Order(0)
+    ReactiveTokenClientCustomizer dynamicTokensSslBundleCustomizer(
+        DynamicTokensProperties properties, ObjectProvider<SslBundles> sslBundles) {
+      return builder -> {
+        String name = properties.getSsl().getBundle();
+        if (name == null || name.isBlank()) {
+          return;
+        }
+        SslBundles bundles = sslBundles.getIfAvailable();
+        if (bundles == null) {
+          throw new IllegalStateException(
+              "dynamic.tokens.ssl.bundle is '" + name + "' but the application has no SslBundles");
+        }
+        SslBundle bundle;
+        try {
+          bundle = bundles.getBundle(name);
+        } catch (NoSuchSslBundleException e) {
+          throw new IllegalStateException(
+              "dynamic.tokens.ssl.bundle names the SSL bundle '"
+                  + name
+                  + "', which is not configured (spring.ssl.bundle.*); configured: "
+                  + bundles.getBundleNames(),
+              e);
+        }
+        builder.sslContext(sslContext(name, bundle));
+      };
+    }
+
+    /** The bundle's managers and options as a Netty client context. */
+    static SslContext sslContext(String name, SslBundle bundle) {
+      SslManagerBundle managers = bundle.getManagers();
+      SslOptions options = bundle.getOptions();
+      SslContextBuilder context =
+          SslContextBuilder.forClient()
+              .keyManager(managers.getKeyManagerFactory())
+              .trustManager(managers.getTrustManagerFactory());
+      String[] ciphers = options.getCiphers();
+      if (ciphers != null) {
+        context.ciphers(SslOptions.asSet(ciphers));
+      }
+      String[] protocols = options.getEnabledProtocols();
+      if (protocols != null) {
+        context.protocols(protocols);
+      }
+      try {
+        return context.build();
+      } catch (SSLException e) {
+        throw new IllegalStateException(
+            "the SSL bundle '" + name + "' (dynamic.tokens.ssl.bundle) cannot make a TLS client",
+            e);
+      }
     }
   }
 

@@ -31,24 +31,24 @@ public class DynamicTokensProperties {
   private Duration responseTimeout = DEFAULTS.responseTimeout();
 
   /**
-   * Send calls through the application's ReactorResourceFactory (the WebFlux server's event loops
-   * and connection pool) when there is one, instead of event loops and a pool of the client's own.
+   * Run calls on the event loops of the application's ReactorResourceFactory (the WebFlux server's)
+   * when there is one, instead of event loops of the client's own. The connection pool is the
+   * client's own either way, with its idle and life-time eviction, and closes with it.
    */
   private boolean sharedResources = true;
 
-  /** Size of the client's own connection pool; ignored when shared resources are used. */
+  /** Size of the client's own connection pool. */
   private int maxConnections = DEFAULTS.maxConnections();
 
-  /**
-   * Calls that may wait for a pooled connection of the client's own pool; ignored when shared
-   * resources are used.
-   */
+  /** Calls that may wait for a connection of the client's own pool. */
   private int maxPendingAcquires = DEFAULTS.maxPendingAcquires();
 
   /** Log the wire at DEBUG under dev.dyntokens.wire, with secrets masked. */
   private boolean wiretap;
 
   private final Retry retry = new Retry();
+
+  private final Ssl ssl = new Ssl();
 
   public String getBaseUrl() {
     return baseUrl;
@@ -118,9 +118,13 @@ public class DynamicTokensProperties {
     return retry;
   }
 
+  public Ssl getSsl() {
+    return ssl;
+  }
+
   /**
-   * A builder configured from these properties, without the shared resources and registries the
-   * auto-configuration adds.
+   * A builder configured from these properties, without the shared event loops, the SSL bundle and
+   * the registries the auto-configuration adds.
    *
    * @throws IllegalStateException if no API token is set
    * @throws IllegalArgumentException if a value is out of the client's range
@@ -161,7 +165,31 @@ public class DynamicTokensProperties {
         + wiretap
         + ", retry="
         + retry
+        + ", ssl="
+        + ssl
         + "]";
+  }
+
+  /** The {@code dynamic.tokens.ssl.*} properties: TLS of the client's connections. */
+  public static class Ssl {
+    /**
+     * Name of the SSL bundle (spring.ssl.bundle.*) whose trust material, key and certificate,
+     * protocols and ciphers the client's https connections use; unset, the JDK's trust store.
+     */
+    private @Nullable String bundle;
+
+    public @Nullable String getBundle() {
+      return bundle;
+    }
+
+    public void setBundle(@Nullable String bundle) {
+      this.bundle = bundle;
+    }
+
+    @Override
+    public String toString() {
+      return "Ssl[bundle=" + bundle + "]";
+    }
   }
 
   /** The {@code dynamic.tokens.retry.*} properties: the client's {@link RetryPolicy}. */

@@ -103,7 +103,11 @@ class DynamicTokensAutoConfigurationTest {
     runner
         .withPropertyValues("dynamic.tokens.api-token=" + TOKEN)
         .withBean(ReactorResourceFactory.class, ReactorResourceFactory::new)
-        .run(context -> assertThat(clientString(context)).contains("httpClient=caller's"));
+        .run(
+            context ->
+                // The factory's event loops, with the client's own pool (its size and eviction).
+                assertThat(clientString(context))
+                    .contains("httpClient=own, 512 connections, caller's event loops"));
   }
 
   @Test
@@ -112,7 +116,11 @@ class DynamicTokensAutoConfigurationTest {
         .withPropertyValues(
             "dynamic.tokens.api-token=" + TOKEN, "dynamic.tokens.shared-resources=false")
         .withBean(ReactorResourceFactory.class, ReactorResourceFactory::new)
-        .run(context -> assertThat(clientString(context)).contains("httpClient=own"));
+        .run(
+            context ->
+                assertThat(clientString(context))
+                    .contains("httpClient=own, 512 connections")
+                    .doesNotContain("caller's"));
   }
 
   @Test

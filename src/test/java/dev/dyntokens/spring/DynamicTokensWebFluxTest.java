@@ -82,7 +82,7 @@ class DynamicTokensWebFluxTest {
     assertThat(client.toString())
         .contains("responseTimeout=PT7S")
         .contains("maxAttempts=2")
-        .contains("httpClient=caller's")
+        .contains("httpClient=own, 512 connections, caller's event loops")
         .doesNotContain(API.apiToken());
     assertThat(properties.getApiToken()).isEqualTo(API.apiToken());
     assertThat(properties.toString()).doesNotContain(API.apiToken()).contains("apiToken=(set)");
