@@ -105,8 +105,11 @@ class DynamicTokensWebFluxTest {
     assertThat(body.get("checksum")).hasSize(6);
     assertThat(API.tokens()).anySatisfy(t -> assertThat(t.id()).isEqualTo(body.get("id")));
     // The server handled the request, and the client's answer arrived, on the event loops of the
-    // application's ReactorResourceFactory (Spring's "webflux-http-*" loops in Boot 4), not on
-    // loops of the client's own ("dyntokens-*") nor the fake API's ("fake-dynamic-api-*").
+    // application's ReactorResourceFactory, not on loops of the client's own ("dyntokens-*") nor
+    // the fake API's ("fake-dynamic-api-*"). Under @SpringBootTest, Boot's test support turns the
+    // factory's global resources off, so these are Spring's "webflux-http-*" loops; a plain
+    // application runs on Reactor Netty's global "reactor-http-*" loops
+    // (DynamicTokensPlainWebFluxAppTest).
     String serverThread = body.get("serverThread");
     String clientThread = body.get("clientThread");
     assertThat(serverThread).startsWith("webflux-http-");
