@@ -91,13 +91,14 @@ class TransportFailureTest {
 
   @Test
   void deadlineRestartsForEachExchangeOnAReusedConnection() throws Exception {
-    // Three answers of 250 ms each under a 400 ms deadline: only a deadline that carried over
-    // from the connection's first exchange would fail the second or third.
+    // Three answers of 600 ms each under a 1,000 ms deadline: only a deadline that carried over
+    // from the connection's first exchange would fail the second or third. The margins are wide
+    // so that a loaded machine cannot fail an exchange on its own.
     for (int i = 0; i < 3; i++) {
-      server.enqueue(created().newBuilder().headersDelay(250, TimeUnit.MILLISECONDS).build());
+      server.enqueue(created().newBuilder().headersDelay(600, TimeUnit.MILLISECONDS).build());
     }
     try (ReactiveTokenClient client =
-        clientFor(server).maxConnections(1).responseTimeout(Duration.ofMillis(400)).build()) {
+        clientFor(server).maxConnections(1).responseTimeout(Duration.ofMillis(1_000)).build()) {
       for (int i = 0; i < 3; i++) {
         StepVerifier.create(client.createToken(CreateTokenRequest.of("n" + i)))
             .expectNextCount(1)
@@ -115,12 +116,12 @@ class TransportFailureTest {
     server.enqueue(created());
     server.enqueue(new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build());
     try (ReactiveTokenClient client =
-        clientFor(server).maxConnections(1).responseTimeout(Duration.ofMillis(300)).build()) {
+        clientFor(server).maxConnections(1).responseTimeout(Duration.ofMillis(1_000)).build()) {
       StepVerifier.create(client.createToken(CreateTokenRequest.of("first")))
           .expectNextCount(1)
           .verifyComplete();
       // Idle for twice the deadline: a deadline left armed would close the pooled connection.
-      StepVerifier.create(reactor.core.publisher.Mono.delay(Duration.ofMillis(600)))
+      StepVerifier.create(reactor.core.publisher.Mono.delay(Duration.ofMillis(2_000)))
           .expectNextCount(1)
           .verifyComplete();
       StepVerifier.create(client.createToken(CreateTokenRequest.of("second")))
