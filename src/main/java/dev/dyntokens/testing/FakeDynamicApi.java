@@ -4,20 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
-import reactor.netty.resources.LoopResources;
 
 /**
  * A real, fast, stateful fake of the Dynamic API's seven token endpoints, on a Reactor Netty server
@@ -62,41 +53,12 @@ public final class FakeDynamicApi implements AutoCloseable {
   /** The read-only API token's id. */
   static final String READ_ONLY_API_TOKEN_ID = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
 
-  private final DisposableServer server;
-  private final LoopResources loops;
+  private final FakeServer server;
   private final String baseUrl;
-  private final String apiToken;
-  private final FakeToken apiTokenInfo;
-  private final @Nullable FakeToken readOnlyApiTokenInfo;
-  private final TokenStore store;
-  private final Counters counters;
-  private final RequestHandler handler;
-  private final AtomicBoolean closed = new AtomicBoolean();
-  private final Mono<Void> shutdown;
 
-  private FakeDynamicApi(
-      DisposableServer server,
-      LoopResources loops,
-      RequestHandler.Settings settings,
-      TokenStore store,
-      Counters counters,
-      RequestHandler handler) {
+  private FakeDynamicApi(FakeServer server) {
     this.server = server;
-    this.loops = loops;
-    this.baseUrl = "http://127.0.0.1:" + server.port() + settings.basePath();
-    this.apiToken = settings.apiToken();
-    this.apiTokenInfo = settings.apiTokenInfo();
-    this.readOnlyApiTokenInfo = settings.readOnlyApiTokenInfo();
-    this.store = store;
-    this.counters = counters;
-    this.handler = handler;
-    this.shutdown = Mono.defer(this::shutdown).cache();
-  }
-
-  private Mono<Void> shutdown() {
-    closed.set(true);
-    server.dispose();
-    return server.onDispose().then(loops.disposeLater(Duration.ZERO, Duration.ofSeconds(2)));
+    this.baseUrl = "http://127.0.0.1:" + server.server.port() + server.settings.basePath();
   }
 
   public static Builder builder() {
@@ -110,12 +72,12 @@ public final class FakeDynamicApi implements AutoCloseable {
 
   /** The port the server is bound to. */
   public int port() {
-    return server.port();
+    return server.server.port();
   }
 
   /** The valid API token (full scopes). */
   public String apiToken() {
-    return apiToken;
+    return server.settings.apiToken();
   }
 
   /**
@@ -123,17 +85,17 @@ public final class FakeDynamicApi implements AutoCloseable {
    * as checksum, the time the server started, and {@linkplain Builder#apiTokenScopes its scopes}.
    */
   public FakeToken apiTokenInfo() {
-    return apiTokenInfo;
+    return server.settings.apiTokenInfo();
   }
 
   /** What {@code GET /tokens/me} answers for the read-only token; null if there is none. */
   public @Nullable FakeToken readOnlyApiTokenInfo() {
-    return readOnlyApiTokenInfo;
+    return server.settings.readOnlyApiTokenInfo();
   }
 
   /** A snapshot of the counters. */
   public FakeApiStats stats() {
-    return counters.snapshot(store);
+    return server.counters.snapshot(server.store);
   }
 
   /**
@@ -142,33 +104,33 @@ public final class FakeDynamicApi implements AutoCloseable {
    * Lets one server play different faults in different tests.
    */
   public void replaceFaults(FaultPlan faults) {
-    handler.faults(requireNonNull(faults, "faults == null"));
+    server.handler.faults(requireNonNull(faults, "faults == null"));
   }
 
   /** The fault plan in force now. */
   public FaultPlan faults() {
-    return handler.faults();
+    return server.handler.faults();
   }
 
   /** The per-client rate limiters held now, for tests of their bounds. */
   int clientLimiters() {
-    return handler.clientLimiters();
+    return server.handler.clientLimiters();
   }
 
   /** The per-environment rate limiters held now, for tests of their bounds. */
   int environmentLimiters() {
-    return handler.environmentLimiters();
+    return server.handler.environmentLimiters();
   }
 
   /** The live tokens of the user and every environment, oldest first. */
   public List<FakeToken> tokens() {
-    return store.all();
+    return server.store.all();
   }
 
   /** Stops the server and releases its event loops; does not wait. Idempotent. */
   @Override
   public void close() {
-    shutdown.subscribe();
+    server.closeLater().subscribe();
   }
 
   /**
@@ -176,12 +138,12 @@ public final class FakeDynamicApi implements AutoCloseable {
    * event loops have stopped. Idempotent.
    */
   public Mono<Void> closeLater() {
-    return shutdown;
+    return server.closeLater();
   }
 
   /** Whether {@link #close()} was called. */
   public boolean isClosed() {
-    return closed.get();
+    return server.isClosed();
   }
 
   @Override
@@ -210,63 +172,31 @@ public final class FakeDynamicApi implements AutoCloseable {
     /** The default {@link #requestTimeout}. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
-    private int port;
-    private String basePath = DEFAULT_BASE_PATH;
-    private String apiToken = DEFAULT_API_TOKEN;
-    private @Nullable String readOnlyApiToken;
-    private @Nullable List<String> apiTokenScopes;
-    private @Nullable List<String> readOnlyApiTokenScopes;
-    private String apiTokenEnvironmentId = DEFAULT_ENVIRONMENT_ID;
-    private Set<String> knownScopes = Validator.DOCUMENTED_SCOPES;
-    private Clock clock = Clock.systemUTC();
-    private int maxLiveTokens = Integer.MAX_VALUE;
-    private int perClientPerMinute;
-    private int perEnvironmentPerMinute;
-    private int perSecond;
-    private boolean validation = true;
-    private boolean storeTokens = true;
-    private int deleteStatus = 204;
-    private FaultPlan faults = FaultPlan.none();
-    private int eventLoopThreads = 1;
-    private boolean daemon = true;
-    private int maxRequestBodyBytes = DEFAULT_MAX_REQUEST_BODY_BYTES;
-    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
-    private Duration readTimeout = DEFAULT_READ_TIMEOUT;
-    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
-    private boolean trustForwardedFor;
+    private final FakeConfig config = new FakeConfig();
 
     private Builder() {}
 
     /** The loopback port, 0 (the default) for an ephemeral one. */
     public Builder port(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port must be 0 to 65535 but was " + port);
-      }
-      this.port = port;
+      config.port = FakeConfig.range(port, 0, 65535, "port");
       return this;
     }
 
     /** The path the endpoints live under, {@code /api/v0} by default; "" or "/" for the root. */
     public Builder basePath(String basePath) {
-      requireNonNull(basePath, "basePath == null");
-      String trimmed =
-          basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
-      if (!trimmed.isEmpty() && !trimmed.startsWith("/")) {
-        throw new IllegalArgumentException("basePath must start with / but was " + basePath);
-      }
-      this.basePath = trimmed;
+      config.basePath = FakeConfig.basePath(basePath);
       return this;
     }
 
     /** The valid bearer token. Default {@link #DEFAULT_API_TOKEN}. */
     public Builder apiToken(String apiToken) {
-      this.apiToken = token(apiToken, "apiToken");
+      config.apiToken = FakeConfig.token(apiToken, "apiToken");
       return this;
     }
 
     /** A second valid token that may list but not create or delete (403). Default none. */
     public Builder readOnlyApiToken(String readOnlyApiToken) {
-      this.readOnlyApiToken = token(readOnlyApiToken, "readOnlyApiToken");
+      config.readOnlyApiToken = FakeConfig.token(readOnlyApiToken, "readOnlyApiToken");
       return this;
     }
 
@@ -275,7 +205,7 @@ public final class FakeDynamicApi implements AutoCloseable {
      * #knownScopes known scope}.
      */
     public Builder apiTokenScopes(Collection<String> scopes) {
-      this.apiTokenScopes = List.copyOf(scopes(scopes, "apiTokenScopes"));
+      config.apiTokenScopes = List.copyOf(FakeConfig.scopes(scopes, "apiTokenScopes"));
       return this;
     }
 
@@ -285,7 +215,8 @@ public final class FakeDynamicApi implements AutoCloseable {
      * what that token may do: it may still only list and introspect.
      */
     public Builder readOnlyApiTokenScopes(Collection<String> scopes) {
-      this.readOnlyApiTokenScopes = List.copyOf(scopes(scopes, "readOnlyApiTokenScopes"));
+      config.readOnlyApiTokenScopes =
+          List.copyOf(FakeConfig.scopes(scopes, "readOnlyApiTokenScopes"));
       return this;
     }
 
@@ -294,11 +225,7 @@ public final class FakeDynamicApi implements AutoCloseable {
      * #DEFAULT_ENVIRONMENT_ID}.
      */
     public Builder apiTokenEnvironmentId(String environmentId) {
-      requireNonNull(environmentId, "environmentId == null");
-      if (environmentId.isBlank()) {
-        throw new IllegalArgumentException("environmentId must not be blank");
-      }
-      this.apiTokenEnvironmentId = environmentId;
+      config.apiTokenEnvironmentId = FakeConfig.notBlank(environmentId, "environmentId");
       return this;
     }
 
@@ -308,20 +235,19 @@ public final class FakeDynamicApi implements AutoCloseable {
      * that does not have a scope yet. Not checked in {@linkplain #validation fast mode}.
      */
     public Builder knownScopes(Set<String> knownScopes) {
-      this.knownScopes =
-          Collections.unmodifiableSet(new LinkedHashSet<>(scopes(knownScopes, "knownScopes")));
+      config.knownScopes = FakeConfig.orderedScopes(knownScopes);
       return this;
     }
 
     /** The clock for {@code createdAt} and the rate-limit windows. Default the system's, UTC. */
     public Builder clock(Clock clock) {
-      this.clock = requireNonNull(clock, "clock == null");
+      config.clock = requireNonNull(clock, "clock == null");
       return this;
     }
 
     /** Live tokens allowed per user or environment; beyond, 422. Default unlimited. */
     public Builder maxLiveTokens(int maxLiveTokens) {
-      this.maxLiveTokens = positive(maxLiveTokens, "maxLiveTokens");
+      config.maxLiveTokens = FakeConfig.positive(maxLiveTokens, "maxLiveTokens");
       return this;
     }
 
@@ -332,7 +258,7 @@ public final class FakeDynamicApi implements AutoCloseable {
      * most 10,000 clients get a limiter of their own, the rest share one.
      */
     public Builder rateLimitPerMinutePerClient(int limit) {
-      this.perClientPerMinute = notNegative(limit, "limit");
+      config.perClientPerMinute = FakeConfig.notNegative(limit, "limit");
       return this;
     }
 
@@ -341,13 +267,13 @@ public final class FakeDynamicApi implements AutoCloseable {
      * limiters are bounded as {@link #rateLimitPerMinutePerClient}'s are.
      */
     public Builder rateLimitPerMinutePerEnvironment(int limit) {
-      this.perEnvironmentPerMinute = notNegative(limit, "limit");
+      config.perEnvironmentPerMinute = FakeConfig.notNegative(limit, "limit");
       return this;
     }
 
     /** Requests per second (fixed windows) for the whole server. 0 (the default) is off. */
     public Builder rateLimitPerSecond(int limit) {
-      this.perSecond = notNegative(limit, "limit");
+      config.perSecond = FakeConfig.notNegative(limit, "limit");
       return this;
     }
 
@@ -357,7 +283,7 @@ public final class FakeDynamicApi implements AutoCloseable {
      * Default true.
      */
     public Builder validation(boolean validation) {
-      this.validation = validation;
+      config.validation = validation;
       return this;
     }
 
@@ -366,31 +292,25 @@ public final class FakeDynamicApi implements AutoCloseable {
      * count. Default true.
      */
     public Builder storeTokens(boolean storeTokens) {
-      this.storeTokens = storeTokens;
+      config.storeTokens = storeTokens;
       return this;
     }
 
     /** The status of a successful delete, 204 (the default) or 200; the body is empty. */
     public Builder deleteStatus(int deleteStatus) {
-      if (deleteStatus != 200 && deleteStatus != 204) {
-        throw new IllegalArgumentException("deleteStatus must be 200 or 204");
-      }
-      this.deleteStatus = deleteStatus;
+      config.deleteStatus = FakeConfig.deleteStatus(deleteStatus);
       return this;
     }
 
     /** The faults to inject. Default {@link FaultPlan#none()}. */
     public Builder faults(FaultPlan faults) {
-      this.faults = requireNonNull(faults, "faults == null");
+      config.faults = requireNonNull(faults, "faults == null");
       return this;
     }
 
     /** Event-loop threads of the server's own, 1 (the default) to 64. */
     public Builder eventLoopThreads(int eventLoopThreads) {
-      if (eventLoopThreads < 1 || eventLoopThreads > 64) {
-        throw new IllegalArgumentException("eventLoopThreads must be 1 to 64");
-      }
-      this.eventLoopThreads = eventLoopThreads;
+      config.eventLoopThreads = FakeConfig.range(eventLoopThreads, 1, 64, "eventLoopThreads");
       return this;
     }
 
@@ -399,7 +319,7 @@ public final class FakeDynamicApi implements AutoCloseable {
      * command-line server needs.
      */
     public Builder daemon(boolean daemon) {
-      this.daemon = daemon;
+      config.daemon = daemon;
       return this;
     }
 
@@ -409,7 +329,7 @@ public final class FakeDynamicApi implements AutoCloseable {
      * client can send any header, so trusting it lets one client pose as many.
      */
     public Builder trustForwardedFor(boolean trustForwardedFor) {
-      this.trustForwardedFor = trustForwardedFor;
+      config.trustForwardedFor = trustForwardedFor;
       return this;
     }
 
@@ -420,7 +340,7 @@ public final class FakeDynamicApi implements AutoCloseable {
      * buffering the rest, and its connection is closed.
      */
     public Builder maxRequestBodyBytes(int maxRequestBodyBytes) {
-      this.maxRequestBodyBytes = positive(maxRequestBodyBytes, "maxRequestBodyBytes");
+      config.maxRequestBodyBytes = FakeConfig.positive(maxRequestBodyBytes, "maxRequestBodyBytes");
       return this;
     }
 
@@ -430,7 +350,7 @@ public final class FakeDynamicApi implements AutoCloseable {
      * #DEFAULT_IDLE_TIMEOUT} (60 s).
      */
     public Builder idleTimeout(Duration idleTimeout) {
-      this.idleTimeout = timeout(idleTimeout, "idleTimeout");
+      config.idleTimeout = FakeConfig.timeout(idleTimeout, "idleTimeout");
       return this;
     }
 
@@ -440,7 +360,7 @@ public final class FakeDynamicApi implements AutoCloseable {
      * {@link #DEFAULT_READ_TIMEOUT} (10 s).
      */
     public Builder readTimeout(Duration readTimeout) {
-      this.readTimeout = timeout(readTimeout, "readTimeout");
+      config.readTimeout = FakeConfig.timeout(readTimeout, "readTimeout");
       return this;
     }
 
@@ -451,160 +371,18 @@ public final class FakeDynamicApi implements AutoCloseable {
      * FaultKind#DELAY}) are not cut by it.
      */
     public Builder requestTimeout(Duration requestTimeout) {
-      this.requestTimeout = timeout(requestTimeout, "requestTimeout");
+      config.requestTimeout = FakeConfig.timeout(requestTimeout, "requestTimeout");
       return this;
     }
 
     /** Binds and starts the server; waits only for the bind, milliseconds on loopback. */
     public FakeDynamicApi start() {
-      RequestHandler.Settings settings = settings();
-      LoopResources loops = loops();
-      TokenStore store = new TokenStore(clock, maxLiveTokens, storeTokens);
-      Counters counters = new Counters();
-      RequestHandler handler = new RequestHandler(settings, store, counters);
-      try {
-        DisposableServer server = server(loops, handler).bindNow();
-        return new FakeDynamicApi(server, loops, settings, store, counters, handler);
-      } catch (RuntimeException e) {
-        loops.dispose();
-        throw e;
-      }
+      return new FakeDynamicApi(FakeServer.start(config));
     }
 
     /** Binds and starts the server when subscribed to, without blocking. */
     public Mono<FakeDynamicApi> startLater() {
-      return Mono.defer(
-          () -> {
-            RequestHandler.Settings settings = settings();
-            LoopResources loops = loops();
-            TokenStore store = new TokenStore(clock, maxLiveTokens, storeTokens);
-            Counters counters = new Counters();
-            RequestHandler handler = new RequestHandler(settings, store, counters);
-            return server(loops, handler)
-                .bind()
-                .map(s -> new FakeDynamicApi(s, loops, settings, store, counters, handler))
-                .doOnError(e -> loops.dispose());
-          });
-    }
-
-    private LoopResources loops() {
-      return LoopResources.create("fake-dynamic-api", 1, eventLoopThreads, daemon, false);
-    }
-
-    /** The settings, with the API tokens' identities created now, by the configured clock. */
-    private RequestHandler.Settings settings() {
-      Instant createdAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-      FakeToken main =
-          identity(
-              API_TOKEN_ID,
-              apiToken,
-              "Fake API token",
-              apiTokenScopes != null ? apiTokenScopes : List.copyOf(knownScopes),
-              createdAt);
-      String readOnly = readOnlyApiToken;
-      FakeToken readOnlyInfo =
-          readOnly == null
-              ? null
-              : identity(
-                  READ_ONLY_API_TOKEN_ID,
-                  readOnly,
-                  "Fake read-only API token",
-                  readOnlyApiTokenScopes != null ? readOnlyApiTokenScopes : readScopes(knownScopes),
-                  createdAt);
-      return new RequestHandler.Settings(
-          basePath,
-          apiToken,
-          readOnlyApiToken,
-          main,
-          readOnlyInfo,
-          knownScopes,
-          clock,
-          perClientPerMinute,
-          perEnvironmentPerMinute,
-          perSecond,
-          validation,
-          deleteStatus,
-          faults,
-          maxRequestBodyBytes,
-          trustForwardedFor);
-    }
-
-    private FakeToken identity(
-        String id, String token, String note, List<String> scopes, Instant createdAt) {
-      return new FakeToken(id, note, scopes, apiTokenEnvironmentId, createdAt, checksum(token));
-    }
-
-    /**
-     * The last 6 characters, as the API's checksums are; a token of 6 or fewer gets zeros instead,
-     * so the answer never spells out the whole secret.
-     */
-    private static String checksum(String token) {
-      return token.length() > 6 ? token.substring(token.length() - 6) : "000000";
-    }
-
-    private static List<String> readScopes(Set<String> scopes) {
-      List<String> read = new ArrayList<>();
-      for (String scope : scopes) {
-        if (scope.endsWith(".read")) {
-          read.add(scope);
-        }
-      }
-      return List.copyOf(read);
-    }
-
-    private HttpServer server(LoopResources loops, RequestHandler handler) {
-      HttpServer server = HttpServer.create().host("127.0.0.1").port(port).runOn(loops);
-      if (!idleTimeout.isZero()) {
-        server = server.idleTimeout(idleTimeout);
-      }
-      if (!readTimeout.isZero()) {
-        server = server.readTimeout(readTimeout);
-      }
-      if (!requestTimeout.isZero()) {
-        server = server.requestTimeout(requestTimeout);
-      }
-      return server.handle(handler::handle);
-    }
-
-    private static Duration timeout(Duration timeout, String name) {
-      requireNonNull(timeout, name + " == null");
-      if (timeout.isNegative()) {
-        throw new IllegalArgumentException(name + " must not be negative but was " + timeout);
-      }
-      return timeout;
-    }
-
-    private static Collection<String> scopes(Collection<String> scopes, String name) {
-      requireNonNull(scopes, name + " == null");
-      for (String scope : scopes) {
-        requireNonNull(scope, name + " contains null");
-        if (scope.isBlank()) {
-          throw new IllegalArgumentException(name + " contains a blank scope");
-        }
-      }
-      return scopes;
-    }
-
-    private static String token(String token, String name) {
-      requireNonNull(token, name + " == null");
-      if (token.isBlank() || token.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
-        throw new IllegalArgumentException(name + " must be visible ASCII without spaces");
-      }
-      return token;
-    }
-
-    private static int positive(int value, String name) {
-      if (value < 1) {
-        throw new IllegalArgumentException(name + " must be positive but was " + value);
-      }
-      return value;
-    }
-
-    private static int notNegative(int value, String name) {
-      if (value < 0) {
-        throw new IllegalArgumentException(name + " must not be negative but was " + value);
-      }
-      return value;
+      return FakeServer.startLater(config).map(FakeDynamicApi::new);
     }
   }
 }
