@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
 
@@ -45,6 +46,7 @@ final class FakeConfig {
   Duration readTimeout = FakeDynamicApi.Builder.DEFAULT_READ_TIMEOUT;
   Duration requestTimeout = FakeDynamicApi.Builder.DEFAULT_REQUEST_TIMEOUT;
   boolean trustForwardedFor;
+  @Nullable FakeTls tls;
 
   LoopResources loops() {
     return LoopResources.create("fake-dynamic-api", 1, eventLoopThreads, daemon, false);
@@ -121,6 +123,13 @@ final class FakeConfig {
     }
     if (!requestTimeout.isZero()) {
       server = server.requestTimeout(requestTimeout);
+    }
+    FakeTls secure = tls;
+    if (secure != null) {
+      server =
+          server
+              .protocol(HttpProtocol.H2, HttpProtocol.HTTP11)
+              .secure(spec -> spec.sslContext(secure.serverSpec()));
     }
     return server.handle(handler::handle);
   }

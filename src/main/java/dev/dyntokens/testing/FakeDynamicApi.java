@@ -58,16 +58,28 @@ public final class FakeDynamicApi implements AutoCloseable {
 
   private FakeDynamicApi(FakeServer server) {
     this.server = server;
-    this.baseUrl = "http://127.0.0.1:" + server.server.port() + server.settings.basePath();
+    this.baseUrl =
+        (server.tls == null ? "http" : "https")
+            + "://127.0.0.1:"
+            + server.server.port()
+            + server.settings.basePath();
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The base URL, for example {@code http://127.0.0.1:41234/api/v0}. */
+  /**
+   * The base URL, for example {@code http://127.0.0.1:41234/api/v0}, or {@code https://...} over
+   * {@linkplain Builder#tls TLS}.
+   */
   public String baseUrl() {
     return baseUrl;
+  }
+
+  /** The key and certificate it serves HTTPS with; null when it serves plain HTTP. */
+  public @Nullable FakeTls tls() {
+    return server.tls;
   }
 
   /** The port the server is bound to. */
@@ -372,6 +384,15 @@ public final class FakeDynamicApi implements AutoCloseable {
      */
     public Builder requestTimeout(Duration requestTimeout) {
       config.requestTimeout = FakeConfig.timeout(requestTimeout, "requestTimeout");
+      return this;
+    }
+
+    /**
+     * Serves HTTPS with this key and certificate (usually {@link FakeTls#selfSigned()}), offering
+     * HTTP/2 and HTTP/1.1 by ALPN. Default plain HTTP/1.1.
+     */
+    public Builder tls(FakeTls tls) {
+      config.tls = requireNonNull(tls, "tls == null");
       return this;
     }
 

@@ -24,7 +24,8 @@ import java.util.Set;
  * --fault-rate R} (0 to 1, spread over {@code --faults KIND,...}), {@code --fault-seed N}, {@code
  * --delay-ms N}, {@code --no-validation}, {@code --no-store}, {@code --threads N}, {@code
  * --trust-forwarded-for} (the per-client limit keys on {@code X-Forwarded-For}), {@code
- * --max-request-body-bytes N}.
+ * --max-request-body-bytes N}, {@code --tls} (HTTPS with a self-signed certificate made at start,
+ * see {@link FakeTls#selfSigned()}).
  */
 public final class FakeDynamicApiOptions {
   /** Faults spread over by {@code --fault-rate} unless {@code --faults} names others. */
@@ -61,7 +62,9 @@ public final class FakeDynamicApiOptions {
           "  --no-store                             keep no tokens (flat memory)",
           "  --threads N                            event-loop threads (default 1)",
           "  --trust-forwarded-for                  per-client limit keys on X-Forwarded-For",
-          "  --max-request-body-bytes N             larger bodies get 413 (default 65536)");
+          "  --max-request-body-bytes N             larger bodies get 413 (default 65536)",
+          "  --tls                                  HTTPS (HTTP/2 and HTTP/1.1 by ALPN) with a",
+          "                                         self-signed certificate made at start");
 
   private FakeDynamicApiOptions() {}
 
@@ -122,6 +125,7 @@ public final class FakeDynamicApiOptions {
       case "--no-validation" -> builder.validation(false);
       case "--no-store" -> builder.storeTokens(false);
       case "--trust-forwarded-for" -> builder.trustForwardedFor(true);
+      case "--tls" -> builder.tls(FakeTls.selfSigned());
       case "--help", "-h" -> throw new IllegalArgumentException("help");
       default -> {
         return false;

@@ -2,6 +2,7 @@ package dev.dyntokens.testing;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.resources.LoopResources;
@@ -16,6 +17,7 @@ final class FakeServer {
   final TokenStore store;
   final Counters counters;
   final RequestHandler handler;
+  final @Nullable FakeTls tls;
   private final LoopResources loops;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Mono<Void> shutdown;
@@ -27,6 +29,7 @@ final class FakeServer {
     this.store = parts.store;
     this.counters = parts.counters;
     this.handler = parts.handler;
+    this.tls = parts.tls;
     this.shutdown = Mono.defer(this::shutdown).cache();
   }
 
@@ -77,12 +80,14 @@ final class FakeServer {
     final TokenStore store;
     final Counters counters;
     final RequestHandler handler;
+    final @Nullable FakeTls tls;
 
     Parts(FakeConfig config) {
       settings = config.settings();
       store = new TokenStore(config.clock, config.maxLiveTokens, config.storeTokens);
       counters = new Counters();
       handler = new RequestHandler(settings, store, counters);
+      tls = config.tls;
     }
   }
 }
