@@ -297,6 +297,21 @@ public final class ReactiveTokenClient implements AutoCloseable {
     }
 
     /**
+     * Offers HTTP/2 to the server by TLS ALPN (falling back to HTTP/1.1 where the server does not
+     * take it): calls then share few connections as concurrent streams instead of one connection
+     * per call in flight, so a burst opens no new connections and pays no new TLS handshakes. Every
+     * guarantee holds per stream: each exchange's response timeout, the closing of a cancelled
+     * exchange (a stream reset, leaving the connection's other calls alone), and the masked wire
+     * log. Needs an {@code https} base URL ({@link #build()} refuses plain http). With {@link
+     * #httpClient(HttpClient)} the caller's client is switched to HTTP/2 and HTTP/1.1; its own TLS
+     * settings must then offer ALPN ({@code Http2SslContextSpec}). Default off: HTTP/1.1.
+     */
+    public Builder http2(boolean http2) {
+      settings.http2(http2);
+      return this;
+    }
+
+    /**
      * Where the client reports its calls, attempts, retries and pacing, for meters and traces.
      * Default {@link ClientTelemetry#NONE}. For Micrometer: {@code
      * dev.dyntokens.micrometer.MicrometerTelemetry}.
@@ -321,7 +336,8 @@ public final class ReactiveTokenClient implements AutoCloseable {
     }
 
     /**
-     * @throws IllegalStateException if no API token or provider was set
+     * @throws IllegalStateException if no API token or provider was set, or {@link #http2} is on
+     *     with a plain http base URL
      */
     public ReactiveTokenClient build() {
       return new ReactiveTokenClient(new TokenEngine(settings.build()));

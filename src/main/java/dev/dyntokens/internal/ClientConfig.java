@@ -78,6 +78,8 @@ public final class ClientConfig {
 
   /** How often the client's own pool evicts in the background; see Transport. */
   final Duration evictionInterval;
+  /** HTTP/2 by ALPN where the server offers it; needs https. */
+  final boolean http2;
 
   final ClientTelemetry telemetry;
   final @Nullable Function<ContextView, Map<String, String>> contextHeaders;
@@ -103,6 +105,7 @@ public final class ClientConfig {
     this.wiretap = b.wiretap;
     this.maxIdleTime = b.maxIdleTime;
     this.evictionInterval = b.evictionInterval;
+    this.http2 = b.http2;
     this.telemetry = b.telemetry;
     this.contextHeaders = b.contextHeaders;
   }
@@ -145,6 +148,10 @@ public final class ClientConfig {
     public RetryPolicy retryPolicy() {
       return RetryPolicy.defaults();
     }
+
+    public boolean http2() {
+      return false;
+    }
   }
 
   /** Collects settings; each setter checks its argument. */
@@ -165,6 +172,7 @@ public final class ClientConfig {
     private boolean wiretap;
     private Duration maxIdleTime = Transport.MAX_IDLE_TIME;
     private Duration evictionInterval = Transport.EVICTION_INTERVAL;
+    private boolean http2;
     private ClientTelemetry telemetry = ClientTelemetry.NONE;
     private @Nullable Function<ContextView, Map<String, String>> contextHeaders;
 
@@ -274,11 +282,22 @@ public final class ClientConfig {
       return this;
     }
 
+    public Builder http2(boolean http2) {
+      this.http2 = http2;
+      return this;
+    }
+
     public ClientConfig build() {
       if (apiToken == null && apiTokenProvider == null) {
         throw new IllegalStateException("apiToken or apiTokenProvider is required");
       }
-      return new ClientConfig(this, normalizeBaseUrl(baseUrl));
+      ClientConfig config = new ClientConfig(this, normalizeBaseUrl(baseUrl));
+      if (config.http2 && !config.secure) {
+        throw new IllegalStateException(
+            "http2 needs an https base URL: HTTP/2 is agreed with the server by TLS (ALPN); plain"
+                + " http stays HTTP/1.1");
+      }
+      return config;
     }
   }
 
@@ -492,6 +511,7 @@ public final class ClientConfig {
                 + (loopResources != null ? ", caller's event loops" : ""))
         + (sslContext != null ? ", sslContext=caller's" : "")
         + ", retryPolicy="
-        + retryPolicy;
+        + retryPolicy
+        + (http2 ? ", http2" : "");
   }
 }

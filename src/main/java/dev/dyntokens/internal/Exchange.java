@@ -162,7 +162,7 @@ final class Exchange implements CallEngine.Exchanges {
             return Mono.error(
                 new TokenClientException(call.description + " failed: client is closed"));
           }
-          Attempt attempt = new Attempt(call.responseTimeoutNanos);
+          Attempt attempt = new Attempt(call.responseTimeoutNanos, config.wiretap);
           byte[] body = call.body;
           return http.request(call.operation.method)
               .uri(call.url)
@@ -222,17 +222,22 @@ final class Exchange implements CallEngine.Exchanges {
    */
   private static final class Attempt implements Consumer<Connection>, Runnable {
     private final long responseTimeoutNanos;
+    private final boolean wiretap;
     volatile boolean written;
     private int exchange;
     private volatile @Nullable ExchangeGuard guard;
 
-    Attempt(long responseTimeoutNanos) {
+    Attempt(long responseTimeoutNanos, boolean wiretap) {
       this.responseTimeoutNanos = responseTimeoutNanos;
+      this.wiretap = wiretap;
     }
 
     /** On the connection's event loop, before the request is written. */
     @Override
     public void accept(Connection connection) {
+      if (wiretap) {
+        WireLogger.installOnStream(connection.channel()); // HTTP/2 only; HTTP/1.1 has its own
+      }
       ExchangeGuard g = ExchangeGuard.install(connection.channel());
       exchange = g.expect(responseTimeoutNanos);
       guard = g;

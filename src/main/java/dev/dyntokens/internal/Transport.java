@@ -12,6 +12,7 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.NettyPipeline;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
@@ -74,6 +75,11 @@ final class Transport {
     // digits for part of the host name).
     InetSocketAddress remote = config.remoteAddress;
     base = base.remoteAddress(() -> remote);
+    if (config.http2) {
+      // HTTP/2 where the server agrees to it by ALPN, HTTP/1.1 where it does not; the default TLS
+      // set-up then offers both (Reactor Netty picks its HTTP/2 SslContext spec for these).
+      base = base.protocol(HttpProtocol.H2, HttpProtocol.HTTP11);
+    }
     SslContext sslContext = config.sslContext;
     if (!config.secure) {
       base = base.noSSL();
@@ -93,6 +99,10 @@ final class Transport {
               (observer, channel, address) -> {
                 if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
                   channel.pipeline().addBefore(NettyPipeline.HttpCodec, WireLogger.NAME, logger);
+                } else if (channel.pipeline().get(NettyPipeline.SslHandler) != null) {
+                  // HTTP/1.1 or HTTP/2 by ALPN: the codec comes after the handshake, the logger
+                  // goes behind TLS now (and stays silent on HTTP/2, see WireLogger).
+                  channel.pipeline().addAfter(NettyPipeline.SslHandler, WireLogger.NAME, logger);
                 } else {
                   channel.pipeline().addFirst(WireLogger.NAME, logger);
                 }

@@ -46,6 +46,12 @@ public class DynamicTokensProperties {
   /** Log the wire at DEBUG under dev.dyntokens.wire, with secrets masked. */
   private boolean wiretap;
 
+  /**
+   * Offer HTTP/2 by TLS ALPN (HTTP/1.1 where the server does not take it): concurrent calls share
+   * few connections as streams. Needs an https base URL.
+   */
+  private boolean http2 = DEFAULTS.http2();
+
   private final Retry retry = new Retry();
 
   private final Ssl ssl = new Ssl();
@@ -114,6 +120,14 @@ public class DynamicTokensProperties {
     this.wiretap = wiretap;
   }
 
+  public boolean isHttp2() {
+    return http2;
+  }
+
+  public void setHttp2(boolean http2) {
+    this.http2 = http2;
+  }
+
   public Retry getRetry() {
     return retry;
   }
@@ -142,6 +156,7 @@ public class DynamicTokensProperties {
         .maxConnections(maxConnections)
         .maxPendingAcquires(maxPendingAcquires)
         .wiretap(wiretap)
+        .http2(http2)
         .retryPolicy(retry.toPolicy());
   }
 
