@@ -139,6 +139,24 @@ public final class ReactiveTokenClient implements AutoCloseable {
     return api.currentToken(options);
   }
 
+  /**
+   * Prepares what the first call would otherwise set up on its way, so that it is not slower than
+   * the next: Reactor Netty's {@code HttpClient.warmup()} for the client's transport, which starts
+   * the event loops, initializes the host name resolver, and loads the native transport and TLS
+   * libraries where there are any (the TLS context itself is made when the client is built). It
+   * opens no connection and sends no request (the first call still pays its TCP and TLS handshake;
+   * on HTTP/2 that one connection then carries the calls after it). With {@link
+   * Builder#httpClient(HttpClient)} it warms the caller's client, which is harmless.
+   *
+   * <p>Lazy: nothing happens until subscription; it completes empty when done. The work is class
+   * loading and initialization on the subscribing thread, so subscribe from a start-up thread (or
+   * {@code block()} there, as in a Spring {@code ApplicationRunner}), never from an event loop.
+   * Fails with {@link IllegalStateException} once the client is closed.
+   */
+  public Mono<Void> warmup() {
+    return api.warmup();
+  }
+
   /** The base URL calls go to, for example {@code https://app.dynamicauth.com/api/v0}. */
   public String baseUrl() {
     return api.baseUrl();

@@ -89,6 +89,15 @@ public final class TokenEngine {
   }
 
   /** Stops the background clean-ups, then disposes what the client created. */
+  /** Reactor Netty's warm-up of the client's transport; see {@code ReactiveTokenClient}. */
+  public Mono<Void> warmup() {
+    return Mono.defer(
+        () ->
+            transport.isClosed()
+                ? Mono.error(new IllegalStateException("client is closed"))
+                : transport.http().warmup());
+  }
+
   public Mono<Void> closeLater() {
     return Mono.defer(
         () -> {
