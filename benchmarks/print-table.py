@@ -1,21 +1,58 @@
 #!/usr/bin/env python3
-"""Prints a Markdown table from a JMH JSON result of CreateTokenBenchmark.
+"""Prints Markdown tables from a JMH JSON result of CreateTokenBenchmark, CreateTokenTlsBenchmark,
+TlsHandshakeBenchmark (one table per benchmark class) and WarmStartBenchmark.
 
 Columns: contender, N, median creations/s over all measured iterations of all forks, mean with
 JMH's 99.9% error, the median's ratio to rawFloor's at the same N, bytes/creation
 (gc.alloc.rate.norm) and client CPU us/creation (non-server Java threads), each also as a ratio to
-rawFloor's, server CPU utilisation (cores of its 1 thread) and process CPU (cores).
+rawFloor's, server CPU utilisation (cores of its 1 thread) and process CPU (cores). Over TLS the
+floor is rawFloorJdk, and a column gives the server's TLS handshakes per creation. WarmStartBenchmark
+(SingleShotTime, one sample per fork) gets a table of its own: median and mean ± error in ms.
 """
 import json
 import statistics
 import sys
 
-ORDER = ["rawFloor", "client", "clientShared", "webClient", "jdk"]
+ORDER = ["rawFloor", "rawFloorJdk", "rawFloorOpenSsl", "client", "clientShared", "webClient",
+         "jdk"]
+FLOORS = ["rawFloor", "rawFloorJdk"]
 
 
 def main(path):
     with open(path) as f:
         runs = json.load(f)
+    by_class = {}
+    single = []
+    for run in runs:
+        if run.get("mode") == "ss":
+            single.append(run)
+            continue
+        parts = run["benchmark"].split(".")
+        by_class.setdefault(parts[-3], []).append(run)
+    for name, class_runs in by_class.items():
+        if len(by_class) > 1 or single:
+            print(f"\n{name}\n")
+        table(class_runs)
+    if single:
+        if by_class:
+            print("\nWarmStartBenchmark\n")
+        single_shot(single)
+
+
+def single_shot(runs):
+    print("| benchmark | forks | median ms | mean ± error (99.9%) ms | min ms | max ms |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for run in runs:
+        p = run["primaryMetric"]
+        values = [v for fork in p["rawData"] for v in fork]
+        err = p["scoreError"]
+        err = "n/a" if isinstance(err, str) or err != err else format(err, ",.1f")
+        print(f"| {run['benchmark'].split('.')[-1]} | {len(values)}"
+              f" | {statistics.median(values):,.1f} | {p['score']:,.1f} ± {err}"
+              f" | {min(values):,.1f} | {max(values):,.1f} |")
+
+
+def table(runs):
     rows = {}
     for run in runs:
         parts = run["benchmark"].split(".")
@@ -35,7 +72,9 @@ def main(path):
             "client_cpu": metric("cpu.client.ns/op"),
             "server_util": metric("cpu.server.util"),
             "process_util": metric("cpu.process.util"),
+            "handshakes": metric("server.tls.handshakes"),
         }
+    tls = any(r["handshakes"] is not None for r in rows.values())
 
     def fmt(v, spec):
         if isinstance(v, str):  # JMH writes "NaN" when there are too few samples for an error
@@ -49,15 +88,16 @@ def main(path):
             return None
         return r[key] / floor[key]
 
-    print("| contender | N | median creations/s | mean ± error (99.9%) | ratio to rawFloor"
+    floor_name = next((f for f in FLOORS if any(c == f for c, _ in rows)), "rawFloor")
+    print(f"| contender | N | median creations/s | mean ± error (99.9%) | ratio to {floor_name}"
           " | bytes/creation (× floor) | client CPU µs/creation (× floor)"
-          " | server CPU (cores) | process CPU (cores) |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+          " | server CPU (cores) | process CPU (cores) |" + (" TLS handshakes |" if tls else ""))
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if tls else ""))
     ns = sorted({n for _, n in rows})
     contenders = [c for c in ORDER if any((c, n) in rows for n in ns)]
     contenders += sorted({c for c, _ in rows} - set(contenders))
     for n in ns:
-        floor = rows.get(("rawFloor", n))
+        floor = rows.get((floor_name, n))
         for c in contenders:
             r = rows.get((c, n))
             if r is None:
@@ -68,7 +108,8 @@ def main(path):
                   f" | **{fmt(ratio(r, floor, 'median'), '.2f')}**"
                   f" | {fmt(r['bytes'], ',.0f')} ({fmt(ratio(r, floor, 'bytes'), '.2f')})"
                   f" | {fmt(cpu_us, ',.1f')} ({fmt(ratio(r, floor, 'client_cpu'), '.2f')})"
-                  f" | {fmt(r['server_util'], '.2f')} | {fmt(r['process_util'], '.2f')} |")
+                  f" | {fmt(r['server_util'], '.2f')} | {fmt(r['process_util'], '.2f')} |"
+                  + (f" {fmt(r['handshakes'], ',.0f')} |" if tls else ""))
 
 
 if __name__ == "__main__":

@@ -2,18 +2,24 @@ package dev.dyntokens.bench;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.internal.tcnative.SSL;
 import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
 
 /**
- * A minimal loopback HTTP/1.1 server that answers every {@code POST /user/tokens} with the canned
- * create answer. It runs on one event-loop thread of its own (named {@value #THREAD_PREFIX}...), so
+ * A minimal loopback HTTP/1.1 server, plain or over TLS ({@link #startTls}), that answers every
+ * {@code POST /user/tokens} with the canned create answer. It runs on one event-loop thread of its own (named {@value #THREAD_PREFIX}...), so
  * its CPU time can be told apart from the client's.
  */
 public final class CannedServer implements AutoCloseable {
@@ -25,23 +31,58 @@ public final class CannedServer implements AutoCloseable {
   /** Connections the server accepted since the JVM started (for the keep-alive check). */
   private static final LongAdder CONNECTIONS = new LongAdder();
 
+  /** TLS handshakes the servers completed, and how many of them resumed a session. */
+  private static final LongAdder HANDSHAKES = new LongAdder();
+
+  private static final LongAdder RESUMED = new LongAdder();
+
   private final LoopResources loops;
   private final DisposableServer server;
+  private final boolean secure;
 
-  private CannedServer(LoopResources loops, DisposableServer server) {
+  private CannedServer(LoopResources loops, DisposableServer server, boolean secure) {
     this.loops = loops;
     this.server = server;
+    this.secure = secure;
   }
 
-  /** Binds to an ephemeral loopback port. */
+  /** Binds to an ephemeral loopback port, plain HTTP/1.1 with keep-alive. */
   public static CannedServer start() {
+    return start(null, false);
+  }
+
+  /**
+   * HTTP/1.1 over TLS with this context (see {@link BenchTls#serverContext()}).
+   *
+   * @param closeEach answer with {@code Connection: close} and close, so every creation needs a new
+   *     connection and a full handshake
+   */
+  static CannedServer startTls(SslContext context, boolean closeEach) {
+    return start(context, closeEach);
+  }
+
+  private static CannedServer start(@Nullable SslContext tls, boolean closeEach) {
     LoopResources loops = LoopResources.create(THREAD_PREFIX, 1, true);
-    DisposableServer server =
+    HttpServer base =
         HttpServer.create()
             .host("127.0.0.1")
             .port(0)
             .runOn(loops)
-            .doOnChannelInit((observer, channel, address) -> CONNECTIONS.increment())
+            .doOnChannelInit(
+                (observer, channel, address) -> {
+                  CONNECTIONS.increment();
+                  SslHandler ssl = channel.pipeline().get(SslHandler.class);
+                  if (ssl != null) {
+                    BenchTls.noTickets(ssl);
+                  }
+                });
+    if (tls != null) {
+      base =
+          base.secure(spec -> spec.sslContext(tls))
+              .doOnConnection(connection -> countHandshake(connection.channel()));
+    }
+    DisposableServer server =
+        base
             .route(
                 routes ->
                     routes.post(
@@ -51,7 +92,8 @@ public final class CannedServer implements AutoCloseable {
                                 .then(
                                     Mono.defer(
                                         () ->
-                                            res.header(
+                                            res.keepAlive(!closeEach)
+                                                .header(
                                                     HttpHeaderNames.CONTENT_TYPE,
                                                     HttpHeaderValues.APPLICATION_JSON)
                                                 .header(
@@ -60,7 +102,35 @@ public final class CannedServer implements AutoCloseable {
                                                 .send(Mono.just(BODY.duplicate()))
                                                 .then()))))
             .bindNow(Duration.ofSeconds(10));
-    return new CannedServer(loops, server);
+    return new CannedServer(loops, server, tls != null);
+  }
+
+  private static void countHandshake(Channel channel) {
+    SslHandler ssl = channel.pipeline().get(SslHandler.class);
+    if (ssl == null) {
+      return;
+    }
+    ssl.handshakeFuture()
+        .addListener(
+            done -> {
+              if (done.isSuccess()) {
+                HANDSHAKES.increment();
+                if (ssl.engine() instanceof ReferenceCountedOpenSslEngine openSsl
+                    && SSL.isSessionReused(openSsl.sslPointer())) {
+                  RESUMED.increment();
+                }
+              }
+            });
+  }
+
+  /** TLS handshakes completed so far by every server in this JVM. */
+  static long tlsHandshakes() {
+    return HANDSHAKES.sum();
+  }
+
+  /** Of {@link #tlsHandshakes()}, those that resumed an earlier session (0 when none may). */
+  static long tlsResumed() {
+    return RESUMED.sum();
   }
 
   /** Connections accepted so far by every server in this JVM. */
@@ -70,7 +140,7 @@ public final class CannedServer implements AutoCloseable {
 
   /** The base URL to give a client, ending in {@code /api/v0}. */
   public String baseUrl() {
-    return "http://127.0.0.1:" + server.port() + "/api/v0";
+    return (secure ? "https" : "http") + "://127.0.0.1:" + server.port() + "/api/v0";
   }
 
   @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.http.codec.json.Jackson2JsonDecoder;
@@ -40,13 +42,22 @@ final class Contenders {
     final HttpClient http;
 
     Floor() {
+      this(null);
+    }
+
+    /**
+     * Over TLS with this provider when not null (trusting through the JVM's default trust store,
+     * see {@link BenchTls}), else plain HTTP.
+     */
+    Floor(@Nullable SslProvider tls) {
       loops = LoopResources.create("floor", Runtime.getRuntime().availableProcessors(), true);
       pool =
           ConnectionProvider.builder("floor")
               .maxConnections(512)
               .pendingAcquireMaxCount(-1)
               .build();
-      http = HttpClient.create(pool).runOn(loops);
+      HttpClient plain = HttpClient.create(pool).runOn(loops);
+      http = tls == null ? plain : plain.secure(spec -> spec.sslContext(BenchTls.clientSpec(tls)));
     }
 
     @Override

@@ -15,7 +15,13 @@ import java.util.Map;
 public final class CpuMeter {
   /** One iteration's CPU: server thread, other Java threads, whole process, and wall time (ns). */
   public record Sample(
-      long serverNs, long otherNs, long processNs, long wallNs, long newConnections) {}
+      long serverNs,
+      long otherNs,
+      long processNs,
+      long wallNs,
+      long newConnections,
+      long tlsHandshakes,
+      long tlsResumed) {}
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final com.sun.management.OperatingSystemMXBean OS =
@@ -25,6 +31,8 @@ public final class CpuMeter {
   private static long startWall;
   private static long startProcess;
   private static long startConnections;
+  private static long startHandshakes;
+  private static long startResumed;
   private static volatile Sample last;
 
   private CpuMeter() {}
@@ -43,6 +51,8 @@ public final class CpuMeter {
     startCpu = cpu;
     startProcess = OS.getProcessCpuTime();
     startConnections = CannedServer.connectionsAccepted();
+    startHandshakes = CannedServer.tlsHandshakes();
+    startResumed = CannedServer.tlsResumed();
     startWall = System.nanoTime();
   }
 
@@ -67,7 +77,13 @@ public final class CpuMeter {
     }
     last =
         new Sample(
-            server, other, process, wall, CannedServer.connectionsAccepted() - startConnections);
+            server,
+            other,
+            process,
+            wall,
+            CannedServer.connectionsAccepted() - startConnections,
+            CannedServer.tlsHandshakes() - startHandshakes,
+            CannedServer.tlsResumed() - startResumed);
   }
 
   /** The sample of the iteration that ended last, or null if none has. */

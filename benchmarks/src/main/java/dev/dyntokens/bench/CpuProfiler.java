@@ -24,7 +24,10 @@ import org.openjdk.jmh.results.ScalarResult;
  *   <li>{@code cpu.process.ns/op} and {@code cpu.process.util}: the whole process, GC and JIT
  *       threads included;
  *   <li>{@code server.connections}: connections the server accepted during the iteration, 0 when
- *       every call reused a kept-alive connection.
+ *       every call reused a kept-alive connection;
+ *   <li>for the TLS benchmarks ({@code Tls} in the name), {@code server.tls.handshakes}: TLS
+ *       handshakes the server completed during the iteration, and {@code server.tls.resumed}: how
+ *       many of them resumed a session instead of a full handshake (0 by design).
  * </ul>
  */
 public final class CpuProfiler implements InternalProfiler {
@@ -57,6 +60,14 @@ public final class CpuProfiler implements InternalProfiler {
     out.add(
         new ScalarResult(
             "server.connections", s.newConnections(), "conns", AggregationPolicy.AVG));
+    if (benchmarkParams.getBenchmark().contains("Tls")) {
+      out.add(
+          new ScalarResult(
+              "server.tls.handshakes", s.tlsHandshakes(), "handshakes", AggregationPolicy.AVG));
+      out.add(
+          new ScalarResult(
+              "server.tls.resumed", s.tlsResumed(), "handshakes", AggregationPolicy.AVG));
+    }
     return out;
   }
 

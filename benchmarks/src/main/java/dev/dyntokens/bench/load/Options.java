@@ -29,7 +29,8 @@ public record Options(
     String histogramLog,
     Thresholds thresholds,
     String notePrefix,
-    List<String> scopes) {
+    List<String> scopes,
+    boolean tls) {
 
   /**
    * The default warm-up against the embedded fake: 5,000 calls, since the JIT compiles after a
@@ -59,6 +60,10 @@ public record Options(
                                   TRUNCATED_BODY,MALFORMED_JSON)
         --seed N                  fake only: seed of the fault plan (default 1)
         --rate-limit-per-second N fake only: answer 429 above N creates a second (default off)
+        --tls                     fake only: serve HTTPS (HTTP/1.1 or HTTP/2 by ALPN) with a
+                                  self-signed certificate made at start; the client trusts it
+                                  through the JVM's default trust store (javax.net.ssl.trustStore
+                                  is set to a temporary PKCS12 file holding it)
 
       model (closed by default)
         --concurrency N           closed model: calls in flight (default 64; 2 for a real API)
@@ -119,11 +124,13 @@ public record Options(
     Thresholds.Builder thresholds = new Thresholds.Builder();
     String note = "load-driver";
     List<String> scopes = new ArrayList<>();
+    boolean tls = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
         case "--base-url" -> baseUrl = value(args, ++i, a);
         case "--keep" -> keep = true;
+        case "--tls" -> tls = true;
         case "--concurrency" -> concurrency = (int) positive(value(args, ++i, a), a);
         case "--requests" -> requests = positive(value(args, ++i, a), a);
         case "--duration" -> duration = duration(value(args, ++i, a), a);
@@ -171,9 +178,10 @@ public record Options(
       throw new IllegalArgumentException("--rate and --rate-limit-per-second must be >= 0");
     }
     boolean real = baseUrl != null;
-    if (real && (faultRate > 0 || rateLimit > 0 || !faults.isEmpty())) {
+    if (real && (faultRate > 0 || rateLimit > 0 || !faults.isEmpty() || tls)) {
       throw new IllegalArgumentException(
-          "--fault-rate, --faults and --rate-limit-per-second apply to the embedded fake only");
+          "--fault-rate, --faults, --rate-limit-per-second and --tls apply to the embedded fake"
+              + " only");
     }
     if (requests == null && duration == null) {
       requests = real ? 10L : 20_000L;
@@ -208,7 +216,8 @@ public record Options(
         histogramLog,
         thresholds.build(),
         note,
-        List.copyOf(scopes));
+        List.copyOf(scopes),
+        tls);
   }
 
   public boolean warmup() {

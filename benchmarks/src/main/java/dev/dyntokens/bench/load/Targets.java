@@ -16,7 +16,7 @@ public final class Targets {
         o.faults().isEmpty()
             ? LibraryFake.DEFAULT_FAULTS
             : o.faults().stream().map(Targets::kind).toList();
-    return new LibraryFake(o.faultRate(), kinds, o.rateLimitPerSecond(), o.seed());
+    return new LibraryFake(o.faultRate(), kinds, o.rateLimitPerSecond(), o.seed(), o.tls());
   }
 
   private static FaultKind kind(String name) {
