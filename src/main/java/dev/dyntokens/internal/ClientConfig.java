@@ -78,6 +78,7 @@ public final class ClientConfig {
 
   /** How often the client's own pool evicts in the background; see Transport. */
   final Duration evictionInterval;
+
   /** HTTP/2 by ALPN where the server offers it; needs https. */
   final boolean http2;
 

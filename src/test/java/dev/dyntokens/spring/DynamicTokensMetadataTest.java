@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class DynamicTokensMetadataTest {
   private static final Pattern README_ROW =
-      Pattern.compile("^\\| `(dynamic\\.tokens\\.[a-z.-]+)` \\|");
+      Pattern.compile("^\\| `(dynamic\\.tokens\\.[a-z0-9.-]+)` \\|");
 
   private static JsonNode metadata() throws Exception {
     try (InputStream in =
