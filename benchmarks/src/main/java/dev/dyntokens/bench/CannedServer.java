@@ -3,6 +3,7 @@ package dev.dyntokens.bench;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
@@ -33,6 +34,8 @@ public final class CannedServer implements AutoCloseable {
 
   /** TLS handshakes the servers completed, and how many of them resumed a session. */
   private static final LongAdder HANDSHAKES = new LongAdder();
+  private static final AttributeKey<Boolean> HANDSHAKE_COUNTED =
+      AttributeKey.valueOf("dyntokens.bench.handshakeCounted");
 
   private static final LongAdder RESUMED = new LongAdder();
 
@@ -105,9 +108,13 @@ public final class CannedServer implements AutoCloseable {
     return new CannedServer(loops, server, tls != null);
   }
 
+  /**
+   * Counts a connection's handshake once: Reactor Netty's server calls {@code doOnConnection} for
+   * every request of a keep-alive connection, and the listener of a done handshake runs at once.
+   */
   private static void countHandshake(Channel channel) {
     SslHandler ssl = channel.pipeline().get(SslHandler.class);
-    if (ssl == null) {
+    if (ssl == null || channel.attr(HANDSHAKE_COUNTED).setIfAbsent(Boolean.TRUE) != null) {
       return;
     }
     ssl.handshakeFuture()
