@@ -5,8 +5,6 @@ import dev.dyntokens.ReactiveTokenClient;
 import dev.dyntokens.Token;
 import dev.dyntokens.TokenScope;
 import io.netty.handler.ssl.SslProvider;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,7 +23,6 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.springframework.web.reactive.function.client.WebClient;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -164,24 +161,11 @@ public class CreateTokenTlsBenchmark {
 
     @Benchmark
     public long jdk() {
-      int n = n();
-      CompletableFuture<?>[] all = new CompletableFuture<?>[n];
-      for (int i = 0; i < n; i++) {
-        all[i] = jdk.create();
-      }
-      CompletableFuture.allOf(all).orTimeout(30, TimeUnit.SECONDS).join();
-      return n;
+      return Batches.futures(n(), i -> jdk.create());
     }
 
-    /** Subscribes to all N calls at once and waits for the last answer. */
     private long reactorBatch(IntFunction<Mono<?>> call) {
-      int n = n();
-      Long count =
-          Flux.range(0, n).flatMap(call::apply, n, 1).count().block(Duration.ofSeconds(30));
-      if (count == null || count != n) {
-        throw new IllegalStateException("expected " + n + " answers but got " + count);
-      }
-      return count;
+      return Batches.reactor(n(), call);
     }
   }
 
