@@ -13,9 +13,9 @@ import json
 import statistics
 import sys
 
-ORDER = ["rawFloor", "rawFloorJdk", "rawFloorOpenSsl", "client", "clientShared", "webClient",
-         "jdk"]
-FLOORS = ["rawFloor", "rawFloorJdk"]
+ORDER = ["rawFloor", "rawFloorJdk", "rawFloorOpenSsl", "rawFloorHttp2", "client", "clientHttp2",
+         "clientShared", "webClient", "jdk"]
+FLOORS = ["rawFloor", "rawFloorJdk", "rawFloorOpenSsl"]
 
 
 def main(path):
@@ -73,6 +73,7 @@ def table(runs):
             "server_util": metric("cpu.server.util"),
             "process_util": metric("cpu.process.util"),
             "handshakes": metric("server.tls.handshakes"),
+            "open": metric("server.connections.open"),
         }
     tls = any(r["handshakes"] is not None for r in rows.values())
 
@@ -91,8 +92,9 @@ def table(runs):
     floor_name = next((f for f in FLOORS if any(c == f for c, _ in rows)), "rawFloor")
     print(f"| contender | N | median creations/s | mean ± error (99.9%) | ratio to {floor_name}"
           " | bytes/creation (× floor) | client CPU µs/creation (× floor)"
-          " | server CPU (cores) | process CPU (cores) |" + (" TLS handshakes |" if tls else ""))
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if tls else ""))
+          " | server CPU (cores) | process CPU (cores) |"
+          + (" TLS handshakes | connections open |" if tls else ""))
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|---:|" if tls else ""))
     ns = sorted({n for _, n in rows})
     contenders = [c for c in ORDER if any((c, n) in rows for n in ns)]
     contenders += sorted({c for c, _ in rows} - set(contenders))
@@ -109,7 +111,7 @@ def table(runs):
                   f" | {fmt(r['bytes'], ',.0f')} ({fmt(ratio(r, floor, 'bytes'), '.2f')})"
                   f" | {fmt(cpu_us, ',.1f')} ({fmt(ratio(r, floor, 'client_cpu'), '.2f')})"
                   f" | {fmt(r['server_util'], '.2f')} | {fmt(r['process_util'], '.2f')} |"
-                  + (f" {fmt(r['handshakes'], ',.0f')} |" if tls else ""))
+                  + (f" {fmt(r['handshakes'], ',.0f')} | {fmt(r['open'], ',.0f')} |" if tls else ""))
 
 
 if __name__ == "__main__":

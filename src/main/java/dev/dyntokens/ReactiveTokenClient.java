@@ -157,6 +157,25 @@ public final class ReactiveTokenClient implements AutoCloseable {
     return api.warmup();
   }
 
+  /**
+   * {@link #warmup()}, then opens up to {@code connections} pooled connections ahead of the first
+   * calls (their TCP and TLS handshakes) by making that many concurrent {@link #currentToken()}
+   * requests, each sent once: the read-only introspection a service makes at start-up anyway, and
+   * the only way to know a connection works through whatever sits in between. Any answer counts, an
+   * error status too (the connection is open either way; the first real call reports a bad token);
+   * a transport failure ({@link TransportException}) fails it. Useful up to the number of calls the
+   * service starts with in flight, at most {@code maxConnections}; on HTTP/2 one connection carries
+   * them all. Opened connections idle out of the pool after 20 s, as any.
+   *
+   * @throws IllegalArgumentException if {@code connections} is not 1 to 10,000
+   */
+  public Mono<Void> warmup(int connections) {
+    if (connections < 1 || connections > 10_000) {
+      throw new IllegalArgumentException("connections must be 1 to 10000 but was " + connections);
+    }
+    return api.warmup().then(api.openConnections(connections));
+  }
+
   /** The base URL calls go to, for example {@code https://app.dynamicauth.com/api/v0}. */
   public String baseUrl() {
     return api.baseUrl();

@@ -1,6 +1,7 @@
 package dev.dyntokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dyntokens.testing.FakeDynamicApi;
 import java.time.Duration;
@@ -8,11 +9,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import reactor.core.publisher.Flux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.test.StepVerifier;
 
-/** {@code warmup()}: completes, opens no connection, sends nothing, and calls after it work. */
+/**
+ * {@code warmup()}: completes, opens no connection, sends nothing, and calls after it work; {@code
+ * warmup(n)} opens n connections that the first calls then use.
+ */
 @Timeout(60)
 class WarmupTest {
   private final FakeDynamicApi api = FakeDynamicApi.builder().start();
@@ -59,5 +64,70 @@ class WarmupTest {
     StepVerifier.create(client.listTokens()).verifyComplete();
     client.closeLater().block(Duration.ofSeconds(10));
     StepVerifier.create(client.warmup()).expectError(IllegalStateException.class).verify();
+  }
+
+  @Test
+  void warmupWithConnectionsOpensThemAheadAndTheFirstCallsReuseThem() {
+    AtomicInteger connections = new AtomicInteger();
+    HttpClient counting =
+        HttpClient.create(pool)
+            .doOnChannelInit((observer, channel, address) -> connections.incrementAndGet());
+    try (ReactiveTokenClient client =
+        ReactiveTokenClient.builder()
+            .baseUrl(api.baseUrl())
+            .apiToken(api.apiToken())
+            .httpClient(counting)
+            .build()) {
+      StepVerifier.create(client.warmup(4)).expectComplete().verify(Duration.ofSeconds(20));
+      assertThat(connections).hasValue(4);
+      assertThat(api.stats().requests()).isEqualTo(4); // one introspection per connection
+      assertThat(api.stats().tokensCreated()).isZero();
+
+      StepVerifier.create(
+              Flux.range(0, 4)
+                  .flatMap(i -> client.createToken(CreateTokenRequest.of("warm " + i)), 4)
+                  .count())
+          .expectNext(4L)
+          .verifyComplete();
+      assertThat(connections).as("no handshake left for the first calls").hasValue(4);
+    }
+  }
+
+  @Test
+  void anErrorAnswerStillCountsAsAnOpenedConnection() {
+    try (ReactiveTokenClient client =
+        ReactiveTokenClient.builder()
+            .baseUrl(api.baseUrl())
+            .apiToken("dyn_notTheFakesToken")
+            .build()) {
+      // 401 for every introspection: the connections are open all the same.
+      StepVerifier.create(client.warmup(2)).expectComplete().verify(Duration.ofSeconds(20));
+      assertThat(api.stats().status(401)).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aTransportFailureFailsTheWarmupTyped() {
+    int port = api.port();
+    api.close();
+    try (ReactiveTokenClient client =
+        ReactiveTokenClient.builder()
+            .baseUrl("http://127.0.0.1:" + port + "/api/v0")
+            .apiToken("dyn_x")
+            .build()) {
+      StepVerifier.create(client.warmup(2))
+          .expectError(ConnectionFailedException.class)
+          .verify(Duration.ofSeconds(20));
+    }
+  }
+
+  @Test
+  void warmupRefusesAConnectionCountOutOfRange() {
+    try (ReactiveTokenClient client =
+        ReactiveTokenClient.builder().baseUrl(api.baseUrl()).apiToken(api.apiToken()).build()) {
+      assertThatThrownBy(() -> client.warmup(0))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("connections must be 1 to 10000 but was 0");
+    }
   }
 }

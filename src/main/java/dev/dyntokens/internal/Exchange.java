@@ -88,7 +88,7 @@ final class Exchange implements CallEngine.Exchanges {
         .flatMap(
             token -> {
               try {
-                ClientConfig.checkApiToken(token);
+                Checks.apiToken(token);
               } catch (IllegalArgumentException e) {
                 return Mono.error(
                     new TokenClientException(

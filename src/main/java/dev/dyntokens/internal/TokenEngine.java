@@ -2,8 +2,10 @@ package dev.dyntokens.internal;
 
 import dev.dyntokens.ClientTelemetry;
 import dev.dyntokens.CreateTokenRequest;
+import dev.dyntokens.DynamicApiException;
 import dev.dyntokens.ReactiveTokenClient;
 import dev.dyntokens.RequestOptions;
+import dev.dyntokens.RetryPolicy;
 import dev.dyntokens.Token;
 import dev.dyntokens.TokenInfo;
 import org.jspecify.annotations.Nullable;
@@ -88,7 +90,6 @@ public final class TokenEngine {
     return engine.execute(calls.currentToken(options), CallEngine.NO_OUTER_DEADLINE);
   }
 
-  /** Stops the background clean-ups, then disposes what the client created. */
   /** Reactor Netty's warm-up of the client's transport; see {@code ReactiveTokenClient}. */
   public Mono<Void> warmup() {
     return Mono.defer(
@@ -98,6 +99,26 @@ public final class TokenEngine {
                 : transport.http().warmup());
   }
 
+  /**
+   * Opens up to {@code connections} pooled connections ahead of the first calls, by as many
+   * concurrent introspection requests ({@code GET /tokens/me}, read-only) sent once each: a
+   * connection is only known to work once a request has crossed it (a proxy or TLS in between), and
+   * the pool opens one per request while none is idle. An answer of any status counts (its
+   * connection is open either way); a transport failure fails the warm-up.
+   */
+  public Mono<Void> openConnections(int connections) {
+    RequestOptions once = RequestOptions.builder().retryPolicy(RetryPolicy.none()).build();
+    return Flux.range(0, connections)
+        .flatMap(
+            i ->
+                currentToken(once)
+                    .then()
+                    .onErrorResume(DynamicApiException.class, e -> Mono.empty()),
+            connections)
+        .then();
+  }
+
+  /** Stops the background clean-ups, then disposes what the client created. */
   public Mono<Void> closeLater() {
     return Mono.defer(
         () -> {

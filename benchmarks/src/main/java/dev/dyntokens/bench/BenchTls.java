@@ -17,6 +17,7 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import reactor.netty.http.Http11SslContextSpec;
+import reactor.netty.http.Http2SslContextSpec;
 
 /**
  * TLS for the benchmarks: one self-signed certificate per JVM (EC P-256, for 127.0.0.1 and
@@ -90,22 +91,35 @@ final class BenchTls {
    * so every new connection is a full handshake.
    */
   static SslContext serverContext() {
-    if (!OpenSsl.isAvailable()) {
-      throw new IllegalStateException(
-          "OpenSSL (netty-tcnative-boringssl-static) is not available: "
-              + OpenSsl.unavailabilityCause());
-    }
     X509Bundle b = bundle();
     try {
       SslContext context =
           SslContextBuilder.forServer(b.getKeyPair().getPrivate(), b.getCertificate())
-              .sslProvider(SslProvider.OPENSSL)
+              .sslProvider(openSsl())
               .protocols(TLS_13)
               .build();
       ((OpenSslSessionContext) context.sessionContext()).setSessionCacheEnabled(false);
       return context;
     } catch (Exception e) {
       throw new IllegalStateException("cannot make the server's SslContext", e);
+    }
+  }
+
+  /**
+   * The server's context for the HTTP/2 benchmark: as {@link #serverContext()}, but offering
+   * {@code h2} and {@code http/1.1} by ALPN (Reactor Netty's HTTP/2 spec: its ciphers and ALPN).
+   */
+  static SslContext serverContextAlpn() {
+    X509Bundle b = bundle();
+    try {
+      SslContext context =
+          Http2SslContextSpec.forServer(b.getKeyPair().getPrivate(), b.getCertificate())
+              .configure(builder -> builder.sslProvider(openSsl()).protocols(TLS_13))
+              .sslContext();
+      ((OpenSslSessionContext) context.sessionContext()).setSessionCacheEnabled(false);
+      return context;
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot make the server's ALPN SslContext", e);
     }
   }
 
@@ -118,6 +132,20 @@ final class BenchTls {
     if (ssl.engine() instanceof ReferenceCountedOpenSslEngine openSsl) {
       SSL.setOptions(openSsl.sslPointer(), SSL.SSL_OP_NO_TICKET);
     }
+  }
+
+  private static SslProvider openSsl() {
+    if (!OpenSsl.isAvailable()) {
+      throw new IllegalStateException(
+          "OpenSSL (netty-tcnative-boringssl-static) is not available: "
+              + OpenSsl.unavailabilityCause());
+    }
+    return SslProvider.OPENSSL;
+  }
+
+  /** A client spec offering h2 and http/1.1 by ALPN, on the given provider. */
+  static Http2SslContextSpec clientSpecAlpn(SslProvider provider) {
+    return Http2SslContextSpec.forClient().configure(b -> b.sslProvider(provider));
   }
 
   /** A client spec on the given provider, trusting through the JVM's default trust store. */

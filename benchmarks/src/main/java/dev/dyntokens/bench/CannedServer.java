@@ -2,10 +2,9 @@ package dev.dyntokens.bench;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.util.AttributeKey;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -15,13 +14,15 @@ import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
 
 /**
- * A minimal loopback HTTP/1.1 server, plain or over TLS ({@link #startTls}), that answers every
- * {@code POST /user/tokens} with the canned create answer. It runs on one event-loop thread of its own (named {@value #THREAD_PREFIX}...), so
- * its CPU time can be told apart from the client's.
+ * A minimal loopback server, plain HTTP/1.1 or over TLS ({@link #startTls}, HTTP/1.1; {@link
+ * #startTlsAlpn}, HTTP/2 or HTTP/1.1 by ALPN), that answers every {@code POST /user/tokens} with
+ * the canned create answer. It runs on one event-loop thread of its own (named {@value
+ * #THREAD_PREFIX}...), so its CPU time can be told apart from the client's.
  */
 public final class CannedServer implements AutoCloseable {
   public static final String THREAD_PREFIX = "bench-server";
@@ -34,8 +35,9 @@ public final class CannedServer implements AutoCloseable {
 
   /** TLS handshakes the servers completed, and how many of them resumed a session. */
   private static final LongAdder HANDSHAKES = new LongAdder();
-  private static final AttributeKey<Boolean> HANDSHAKE_COUNTED =
-      AttributeKey.valueOf("dyntokens.bench.handshakeCounted");
+
+  /** Connections open now, at every server in this JVM. */
+  private static final LongAdder OPEN = new LongAdder();
 
   private static final LongAdder RESUMED = new LongAdder();
 
@@ -51,7 +53,7 @@ public final class CannedServer implements AutoCloseable {
 
   /** Binds to an ephemeral loopback port, plain HTTP/1.1 with keep-alive. */
   public static CannedServer start() {
-    return start(null, false);
+    return start(null, false, false);
   }
 
   /**
@@ -61,10 +63,18 @@ public final class CannedServer implements AutoCloseable {
    *     connection and a full handshake
    */
   static CannedServer startTls(SslContext context, boolean closeEach) {
-    return start(context, closeEach);
+    return start(context, closeEach, false);
   }
 
-  private static CannedServer start(@Nullable SslContext tls, boolean closeEach) {
+  /**
+   * HTTP/2 or HTTP/1.1 over TLS, as the client asks by ALPN; the context must offer both (see
+   * {@link BenchTls#serverContextAlpn()}).
+   */
+  static CannedServer startTlsAlpn(SslContext context) {
+    return start(context, false, true);
+  }
+
+  private static CannedServer start(@Nullable SslContext tls, boolean closeEach, boolean h2) {
     LoopResources loops = LoopResources.create(THREAD_PREFIX, 1, true);
     HttpServer base =
         HttpServer.create()
@@ -73,16 +83,23 @@ public final class CannedServer implements AutoCloseable {
             .runOn(loops)
             .doOnChannelInit(
                 (observer, channel, address) -> {
+                  if (channel instanceof Http2StreamChannel) {
+                    return; // a stream of an HTTP/2 connection, not a connection
+                  }
                   CONNECTIONS.increment();
+                  OPEN.increment();
+                  channel.closeFuture().addListener(closed -> OPEN.decrement());
                   SslHandler ssl = channel.pipeline().get(SslHandler.class);
                   if (ssl != null) {
                     BenchTls.noTickets(ssl);
+                    countHandshake(ssl);
                   }
                 });
     if (tls != null) {
-      base =
-          base.secure(spec -> spec.sslContext(tls))
-              .doOnConnection(connection -> countHandshake(connection.channel()));
+      base = base.secure(spec -> spec.sslContext(tls));
+      if (h2) {
+        base = base.protocol(HttpProtocol.H2, HttpProtocol.HTTP11);
+      }
     }
     DisposableServer server =
         base
@@ -109,14 +126,10 @@ public final class CannedServer implements AutoCloseable {
   }
 
   /**
-   * Counts a connection's handshake once: Reactor Netty's server calls {@code doOnConnection} for
-   * every request of a keep-alive connection, and the listener of a done handshake runs at once.
+   * Counts a connection's handshake when it completes; called once per connection, as it is set
+   * up (Reactor Netty's {@code doOnConnection} would run per request, and per stream on HTTP/2).
    */
-  private static void countHandshake(Channel channel) {
-    SslHandler ssl = channel.pipeline().get(SslHandler.class);
-    if (ssl == null || channel.attr(HANDSHAKE_COUNTED).setIfAbsent(Boolean.TRUE) != null) {
-      return;
-    }
+  private static void countHandshake(SslHandler ssl) {
     ssl.handshakeFuture()
         .addListener(
             done -> {
@@ -138,6 +151,11 @@ public final class CannedServer implements AutoCloseable {
   /** Of {@link #tlsHandshakes()}, those that resumed an earlier session (0 when none may). */
   static long tlsResumed() {
     return RESUMED.sum();
+  }
+
+  /** Connections open now at every server in this JVM. */
+  static long connectionsOpen() {
+    return OPEN.sum();
   }
 
   /** Connections accepted so far by every server in this JVM. */

@@ -20,6 +20,7 @@ import org.springframework.http.codec.json.Jackson2JsonDecoder;
 import org.springframework.http.codec.json.Jackson2JsonEncoder;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
@@ -50,6 +51,10 @@ final class Contenders {
      * see {@link BenchTls}), else plain HTTP.
      */
     Floor(@Nullable SslProvider tls) {
+      this(tls, false);
+    }
+
+    private Floor(@Nullable SslProvider tls, boolean h2) {
       loops = LoopResources.create("floor", Runtime.getRuntime().availableProcessors(), true);
       pool =
           ConnectionProvider.builder("floor")
@@ -57,7 +62,21 @@ final class Contenders {
               .pendingAcquireMaxCount(-1)
               .build();
       HttpClient plain = HttpClient.create(pool).runOn(loops);
-      http = tls == null ? plain : plain.secure(spec -> spec.sslContext(BenchTls.clientSpec(tls)));
+      if (tls == null) {
+        http = plain;
+      } else if (h2) {
+        http =
+            plain
+                .protocol(HttpProtocol.H2, HttpProtocol.HTTP11)
+                .secure(spec -> spec.sslContext(BenchTls.clientSpecAlpn(tls)));
+      } else {
+        http = plain.secure(spec -> spec.sslContext(BenchTls.clientSpec(tls)));
+      }
+    }
+
+    /** HTTP/2 by ALPN over TLS with this provider (HTTP/1.1 if the server declines). */
+    static Floor http2(SslProvider tls) {
+      return new Floor(tls, true);
     }
 
     @Override

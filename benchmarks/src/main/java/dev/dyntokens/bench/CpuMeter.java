@@ -21,7 +21,8 @@ public final class CpuMeter {
       long wallNs,
       long newConnections,
       long tlsHandshakes,
-      long tlsResumed) {}
+      long tlsResumed,
+      long openConnections) {}
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final com.sun.management.OperatingSystemMXBean OS =
@@ -83,7 +84,8 @@ public final class CpuMeter {
             wall,
             CannedServer.connectionsAccepted() - startConnections,
             CannedServer.tlsHandshakes() - startHandshakes,
-            CannedServer.tlsResumed() - startResumed);
+            CannedServer.tlsResumed() - startResumed,
+            CannedServer.connectionsOpen());
   }
 
   /** The sample of the iteration that ended last, or null if none has. */

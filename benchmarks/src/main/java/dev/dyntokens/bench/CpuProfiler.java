@@ -25,6 +25,7 @@ import org.openjdk.jmh.results.ScalarResult;
  *       threads included;
  *   <li>{@code server.connections}: connections the server accepted during the iteration, 0 when
  *       every call reused a kept-alive connection;
+ *   <li>{@code server.connections.open}: connections open at the end of the iteration;
  *   <li>for the TLS benchmarks ({@code Tls} in the name), {@code server.tls.handshakes}: TLS
  *       handshakes the server completed during the iteration, and {@code server.tls.resumed}: how
  *       many of them resumed a session instead of a full handshake (0 by design).
@@ -60,6 +61,10 @@ public final class CpuProfiler implements InternalProfiler {
     out.add(
         new ScalarResult(
             "server.connections", s.newConnections(), "conns", AggregationPolicy.AVG));
+    // How many connections carried the calls: one per call in flight on HTTP/1.1, few on HTTP/2.
+    out.add(
+        new ScalarResult(
+            "server.connections.open", s.openConnections(), "conns", AggregationPolicy.AVG));
     if (benchmarkParams.getBenchmark().contains("Tls")) {
       out.add(
           new ScalarResult(

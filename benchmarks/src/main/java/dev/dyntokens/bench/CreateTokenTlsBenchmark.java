@@ -58,13 +58,13 @@ public class CreateTokenTlsBenchmark {
         "-Dio.netty.leakDetection.level=disabled"
       })
   public abstract static class Batch {
-    private static final CreateTokenRequest REQUEST =
+    static final CreateTokenRequest REQUEST =
         CreateTokenRequest.of(CannedAnswer.NOTE, TokenScope.WAAS_DELEGATED_ACCESS_SIGN_MESSAGE);
 
-    private CannedServer server;
-    private Contenders.Floor floor;
-    private ReactiveTokenClient client;
-    private Contenders.RawFloor rawFloor;
+    CannedServer server;
+    Contenders.Floor floor;
+    ReactiveTokenClient client;
+    Contenders.RawFloor rawFloor;
     private WebClient webClient;
     private Contenders.Jdk jdk;
 
@@ -79,10 +79,18 @@ public class CreateTokenTlsBenchmark {
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) {
       BenchTls.trustViaJvmDefaults(); // before any SSL context exists in this fork
-      server = CannedServer.startTls(BenchTls.serverContext(), newConnectionEachCreation());
-      String url = server.baseUrl();
+      server = startServer();
       String contender = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
       // Only the contender being measured is built, so no idle pool or loop of another one exists.
+      setUpContender(contender, server.baseUrl());
+    }
+
+    /** The server this benchmark measures against: HTTP/1.1 only, no ALPN. */
+    CannedServer startServer() {
+      return CannedServer.startTls(BenchTls.serverContext(), newConnectionEachCreation());
+    }
+
+    void setUpContender(String contender, String url) {
       switch (contender) {
         case "client" ->
             client =
@@ -164,7 +172,7 @@ public class CreateTokenTlsBenchmark {
       return Batches.futures(n(), i -> jdk.create());
     }
 
-    private long reactorBatch(IntFunction<Mono<?>> call) {
+    long reactorBatch(IntFunction<Mono<?>> call) {
       return Batches.reactor(n(), call);
     }
   }

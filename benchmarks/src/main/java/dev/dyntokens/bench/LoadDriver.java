@@ -80,7 +80,8 @@ public final class LoadDriver {
               .baseUrl(target.baseUrl())
               .apiToken(target.apiToken())
               .responseTimeout(o.timeout())
-              .retryPolicy(o.retries() ? RetryPolicy.defaults() : RetryPolicy.none());
+              .retryPolicy(o.retries() ? RetryPolicy.defaults() : RetryPolicy.none())
+              .http2(o.http2());
       if (!o.openModel() && o.concurrency() > 512) {
         builder.maxConnections(Math.min(10_000, o.concurrency()));
       }
@@ -89,7 +90,8 @@ public final class LoadDriver {
               + (o.retries() ? "default" : "none")
               + ", response timeout "
               + o.timeout().toMillis()
-              + " ms";
+              + " ms"
+              + (o.http2() ? ", HTTP/2 offered" : "");
       Queue<String> createdIds = new ConcurrentLinkedQueue<>();
       // Against a real API, the ids of created tokens (never their secrets), for the clean-up.
       Consumer<Token> keepIds = t -> {

@@ -29,6 +29,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * <ul>
  *   <li>{@code clientCold}: the client built with its own defaults, then its first call;
  *   <li>{@code clientWarm}: the same after {@code client.warmup()} completed;
+ *   <li>{@code clientWarmConnected}: after {@code client.warmup(1)}, which also opened one pooled
+ *       connection (its TCP and TLS handshakes) with one introspection request;
  *   <li>{@code rawFloorCold} / {@code rawFloorWarm}: the raw Reactor Netty floor (Netty's default
  *       TLS provider, as the client's) without and after Reactor Netty's own {@code
  *       HttpClient.warmup()}.
@@ -63,11 +65,14 @@ public class WarmStartBenchmark {
     String url = server.baseUrl();
     String contender = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
     switch (contender) {
-      case "clientCold", "clientWarm" -> {
+      case "clientCold", "clientWarm", "clientWarmConnected" -> {
         client =
             ReactiveTokenClient.builder().baseUrl(url).apiToken(CannedAnswer.API_TOKEN).build();
-        if (contender.endsWith("Warm")) {
+        if (contender.equals("clientWarm")) {
           client.warmup().block(Duration.ofSeconds(30));
+        } else if (contender.equals("clientWarmConnected")) {
+          // One introspection opens the connection (the canned server answers it 404).
+          client.warmup(1).block(Duration.ofSeconds(30));
         }
       }
       case "rawFloorCold", "rawFloorWarm" -> {
@@ -99,6 +104,11 @@ public class WarmStartBenchmark {
 
   @Benchmark
   public String clientWarm() {
+    return firstToken();
+  }
+
+  @Benchmark
+  public String clientWarmConnected() {
     return firstToken();
   }
 

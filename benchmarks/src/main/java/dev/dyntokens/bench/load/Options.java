@@ -30,7 +30,8 @@ public record Options(
     Thresholds thresholds,
     String notePrefix,
     List<String> scopes,
-    boolean tls) {
+    boolean tls,
+    boolean http2) {
 
   /**
    * The default warm-up against the embedded fake: 5,000 calls, since the JIT compiles after a
@@ -64,6 +65,8 @@ public record Options(
                                   self-signed certificate made at start; the client trusts it
                                   through the JVM's default trust store (javax.net.ssl.trustStore
                                   is set to a temporary PKCS12 file holding it)
+        --http2                   the client offers HTTP/2 by ALPN (http2(true)); needs --tls or
+                                  an https --base-url
 
       model (closed by default)
         --concurrency N           closed model: calls in flight (default 64; 2 for a real API)
@@ -125,12 +128,14 @@ public record Options(
     String note = "load-driver";
     List<String> scopes = new ArrayList<>();
     boolean tls = false;
+    boolean http2 = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
         case "--base-url" -> baseUrl = value(args, ++i, a);
         case "--keep" -> keep = true;
         case "--tls" -> tls = true;
+        case "--http2" -> http2 = true;
         case "--concurrency" -> concurrency = (int) positive(value(args, ++i, a), a);
         case "--requests" -> requests = positive(value(args, ++i, a), a);
         case "--duration" -> duration = duration(value(args, ++i, a), a);
@@ -183,6 +188,11 @@ public record Options(
           "--fault-rate, --faults, --rate-limit-per-second and --tls apply to the embedded fake"
               + " only");
     }
+    if (http2 && !(tls || (real && baseUrl.regionMatches(true, 0, "https:", 0, 6)))) {
+      throw new IllegalArgumentException(
+          "--http2 needs --tls (the embedded fake over HTTPS) or an https --base-url: HTTP/2 is"
+              + " agreed by TLS ALPN");
+    }
     if (requests == null && duration == null) {
       requests = real ? 10L : 20_000L;
     }
@@ -217,7 +227,8 @@ public record Options(
         thresholds.build(),
         note,
         List.copyOf(scopes),
-        tls);
+        tls,
+        http2);
   }
 
   public boolean warmup() {

@@ -71,4 +71,19 @@ class OptionsTest {
       assertThrows(IllegalArgumentException.class, () -> Options.parse(args), String.join(" ", args));
     }
   }
+
+  @Test
+  void http2NeedsTlsToTheFakeOrAnHttpsBaseUrl() {
+    assertTrue(Options.parse(new String[] {"--tls", "--http2"}).http2());
+    assertTrue(
+        Options.parse(new String[] {"--base-url", "https://api.example.com/api/v0", "--http2"})
+            .http2());
+    assertFalse(Options.parse(new String[] {"--tls"}).http2());
+    IllegalArgumentException plain =
+        assertThrows(IllegalArgumentException.class, () -> Options.parse(new String[] {"--http2"}));
+    assertTrue(plain.getMessage().contains("--http2 needs --tls"), plain.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Options.parse(new String[] {"--base-url", "http://127.0.0.1:1/api/v0", "--http2"}));
+  }
 }
