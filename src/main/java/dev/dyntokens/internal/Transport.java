@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.client.Http2AllocationStrategy;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
@@ -55,6 +56,16 @@ final class Transport {
               .maxLifeTime(MAX_LIFE_TIME)
               .evictInBackground(config.evictionInterval)
               .lifo();
+      if (config.http2) {
+        // Reactor Netty's HTTP/2 pool opens a connection per waiting call while none is up yet, so
+        // a cold burst of N calls would pay N handshakes; strict reuse opens another connection
+        // only when the open ones carry all the streams the server allows.
+        pool.allocationStrategy(
+            Http2AllocationStrategy.builder()
+                .maxConnections(config.maxConnections)
+                .strictConnectionReuse(true)
+                .build());
+      }
       this.ownedPool = config.telemetry.instrumentPool(pool).build();
       // The caller's loops (a WebFlux server's) run the pool's connections but stay the caller's:
       // the pool, with the eviction above, is the client's own either way.

@@ -125,7 +125,11 @@ class DynamicTokensSslBundleTest {
               assertThat(ssl.cipherSuites())
                   .containsExactly("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
               SSLEngine engine = ssl.newEngine(ByteBufAllocator.DEFAULT);
-              assertThat(engine.getEnabledProtocols()).containsExactly("TLSv1.2");
+              // OpenSSL's engine also lists the SSLv2Hello pseudo-protocol (the ClientHello format
+              // it accepts, not a version it negotiates); the versions are the bundle's.
+              assertThat(engine.getEnabledProtocols())
+                  .filteredOn(p -> !p.equals("SSLv2Hello"))
+                  .containsExactly("TLSv1.2");
             });
     // And the client talks TLS 1.2 with that cipher to the server (an ECDSA certificate).
     runner(
