@@ -2,10 +2,10 @@ package dev.dyntokens.bench;
 
 import dev.dyntokens.CreateTokenRequest;
 import dev.dyntokens.ReactiveTokenClient;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.netty.util.internal.PlatformDependent;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -34,7 +34,8 @@ import reactor.core.publisher.Mono;
  *
  * <p>Each round subscribes its calls at once from one thread, reads memory {@code
  * --measure-after-ms} later (calls waiting for a connection give up after 5 s, so before that),
- * then waits for every call to end and prints what each ended with and when. A call still open a
+ * then waits for every call to end and prints what the calls ended with and when (the first and
+the last of each outcome, from the round's start). A call still open a
  * minute after the fake's answers are due is reported as a hang. Plain HTTP on loopback: over TLS
  * each connection also holds its TLS engine.
  */
@@ -50,6 +51,7 @@ public final class InFlightProbe {
       long heapDelta,
       long directDelta,
       Map<String, Long> outcomes,
+      Map<String, Long> firstEndMillis,
       Map<String, Long> lastEndMillis,
       int neverEnded) {
 
@@ -59,7 +61,7 @@ public final class InFlightProbe {
       if (inFlightAtMeasure > 0) {
         s.append(
             String.format(
-                "; heap %,d bytes per call in flight (%,.1f MiB in all), Netty direct %,.1f MiB",
+                "; heap %,d bytes per call in flight (%,.1f MiB in all), direct buffers %,.1f MiB",
                 heapDelta / inFlightAtMeasure, heapDelta / 1048576.0, directDelta / 1048576.0));
       }
       s.append('\n');
@@ -67,8 +69,8 @@ public final class InFlightProbe {
           (outcome, count) ->
               s.append(
                   String.format(
-                      "    %-36s %,6d, the last after %,d ms%n",
-                      outcome, count, lastEndMillis.get(outcome))));
+                      "    %-36s %,6d, ended after %,d to %,d ms%n",
+                      outcome, count, firstEndMillis.get(outcome), lastEndMillis.get(outcome))));
       if (neverEnded > 0) {
         s.append(String.format("    HANG: %,d calls had not ended%n", neverEnded));
       }
@@ -124,6 +126,7 @@ public final class InFlightProbe {
     AtomicInteger open = new AtomicInteger(calls);
     CountDownLatch done = new CountDownLatch(calls);
     Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
+    Map<String, LongAccumulator> firstEnd = new ConcurrentHashMap<>();
     Map<String, LongAccumulator> lastEnd = new ConcurrentHashMap<>();
     long start = System.nanoTime();
     for (int i = 0; i < calls; i++) {
@@ -135,6 +138,9 @@ public final class InFlightProbe {
               outcome -> {
                 long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                 outcomes.computeIfAbsent(outcome, o -> new LongAdder()).increment();
+                firstEnd
+                    .computeIfAbsent(outcome, o -> new LongAccumulator(Math::min, Long.MAX_VALUE))
+                    .accumulate(millis);
                 lastEnd.computeIfAbsent(outcome, o -> new LongAccumulator(Math::max, 0)).accumulate(millis);
                 open.decrementAndGet();
                 done.countDown();
@@ -147,6 +153,8 @@ public final class InFlightProbe {
     boolean allEnded = done.await(delayMs + 60_000, TimeUnit.MILLISECONDS);
     Map<String, Long> counts = new TreeMap<>();
     outcomes.forEach((k, v) -> counts.put(k, v.sum()));
+    Map<String, Long> first = new TreeMap<>();
+    firstEnd.forEach((k, v) -> first.put(k, v.get()));
     Map<String, Long> last = new TreeMap<>();
     lastEnd.forEach((k, v) -> last.put(k, v.get()));
     return new Round(
@@ -155,6 +163,7 @@ public final class InFlightProbe {
         heapDuring - heapBefore,
         directDuring - directBefore,
         counts,
+        first,
         last,
         allEnded ? 0 : open.get());
   }
@@ -174,11 +183,18 @@ public final class InFlightProbe {
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
-  /** Direct memory Netty's default allocator holds (what Reactor Netty allocates from). */
+  /**
+   * Direct memory in use: the JDK's direct buffers (what Netty's allocator takes its memory from on
+   * Java 17 without Unsafe access) plus what Netty allocated past them, when it counts that.
+   */
   private static long directMemory() {
-    return ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider p
-        ? p.metric().usedDirectMemory()
-        : -1;
+    long jdk = 0;
+    for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+      if (pool.getName().equals("direct")) {
+        jdk = pool.getMemoryUsed();
+      }
+    }
+    return jdk + Math.max(0, PlatformDependent.usedDirectMemory());
   }
 
   private static Process startFake(long delayMs) throws Exception {
