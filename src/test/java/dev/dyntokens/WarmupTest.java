@@ -22,6 +22,7 @@ import reactor.test.StepVerifier;
 class WarmupTest {
   private final FakeDynamicApi api = FakeDynamicApi.builder().start();
   private final ConnectionProvider pool = ConnectionProvider.create("warmup-test", 4);
+  private final AtomicInteger connections = new AtomicInteger();
 
   @AfterEach
   void close() {
@@ -29,18 +30,21 @@ class WarmupTest {
     api.close();
   }
 
-  @Test
-  void warmsUpWithoutConnectingOrSendingThenCallsWork() {
-    AtomicInteger connections = new AtomicInteger();
+  /** A client on {@link #pool} that counts in {@link #connections} each connection it opens. */
+  private ReactiveTokenClient countingConnections() {
     HttpClient counting =
         HttpClient.create(pool)
             .doOnChannelInit((observer, channel, address) -> connections.incrementAndGet());
-    try (ReactiveTokenClient client =
-        ReactiveTokenClient.builder()
-            .baseUrl(api.baseUrl())
-            .apiToken(api.apiToken())
-            .httpClient(counting)
-            .build()) {
+    return ReactiveTokenClient.builder()
+        .baseUrl(api.baseUrl())
+        .apiToken(api.apiToken())
+        .httpClient(counting)
+        .build();
+  }
+
+  @Test
+  void warmsUpWithoutConnectingOrSendingThenCallsWork() {
+    try (ReactiveTokenClient client = countingConnections()) {
       StepVerifier.create(client.warmup()).verifyComplete();
       StepVerifier.create(client.warmup()).verifyComplete(); // again: harmless
       assertThat(connections).hasValue(0);
@@ -68,16 +72,7 @@ class WarmupTest {
 
   @Test
   void warmupWithConnectionsOpensThemAheadAndTheFirstCallsReuseThem() {
-    AtomicInteger connections = new AtomicInteger();
-    HttpClient counting =
-        HttpClient.create(pool)
-            .doOnChannelInit((observer, channel, address) -> connections.incrementAndGet());
-    try (ReactiveTokenClient client =
-        ReactiveTokenClient.builder()
-            .baseUrl(api.baseUrl())
-            .apiToken(api.apiToken())
-            .httpClient(counting)
-            .build()) {
+    try (ReactiveTokenClient client = countingConnections()) {
       StepVerifier.create(client.warmup(4)).expectComplete().verify(Duration.ofSeconds(20));
       assertThat(connections).hasValue(4);
       assertThat(api.stats().requests()).isEqualTo(4); // one introspection per connection
