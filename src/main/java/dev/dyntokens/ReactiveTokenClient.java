@@ -162,10 +162,11 @@ public final class ReactiveTokenClient implements AutoCloseable {
    * calls (their TCP and TLS handshakes) by making that many concurrent {@link #currentToken()}
    * requests, each sent once: the read-only introspection a service makes at start-up anyway, and
    * the only way to know a connection works through whatever sits in between. Any answer counts, an
-   * error status too (the connection is open either way; the first real call reports a bad token);
-   * a transport failure ({@link TransportException}) fails it. Useful up to the number of calls the
-   * service starts with in flight, at most {@code maxConnections}; on HTTP/2 one connection carries
-   * them all. Opened connections idle out of the pool after 20 s, as any.
+   * error status or an undecodable body too (the connection is open either way; the first real call
+   * reports a bad token); no answer (a {@link TransportException}, the deadline) fails it. Useful
+   * up to the number of calls the service starts with in flight, at most {@code maxConnections}; on
+   * HTTP/2 one connection carries as many as the server's stream limit. Opened connections idle out
+   * of the pool after 20 s, as any.
    *
    * @throws IllegalArgumentException if {@code connections} is not 1 to 10,000
    */

@@ -102,6 +102,28 @@ class WarmupTest {
   }
 
   @Test
+  void anUndecodableAnswerCountsButNoAnswerFailsTheWarmup() throws Exception {
+    try (mockwebserver3.MockWebServer server = Fixtures.startServer()) {
+      server.enqueue(Fixtures.json(200, "<html>not the API</html>"));
+      try (ReactiveTokenClient client = Fixtures.clientFor(server).build()) {
+        StepVerifier.create(client.warmup(1)).expectComplete().verify(Duration.ofSeconds(20));
+      }
+    }
+    try (mockwebserver3.MockWebServer silent = Fixtures.startServer()) {
+      silent.enqueue(
+          new mockwebserver3.MockResponse.Builder()
+              .onResponseStart(mockwebserver3.SocketEffect.Stall.INSTANCE)
+              .build());
+      try (ReactiveTokenClient client =
+          Fixtures.clientFor(silent).responseTimeout(Duration.ofMillis(300)).build()) {
+        StepVerifier.create(client.warmup(1))
+            .expectError(ResponseTimeoutException.class)
+            .verify(Duration.ofSeconds(20));
+      }
+    }
+  }
+
+  @Test
   void aTransportFailureFailsTheWarmupTyped() {
     int port = api.port();
     api.close();

@@ -5,6 +5,7 @@ import dev.dyntokens.CreateTokenRequest;
 import dev.dyntokens.DynamicApiException;
 import dev.dyntokens.ReactiveTokenClient;
 import dev.dyntokens.RequestOptions;
+import dev.dyntokens.ResponseDecodingException;
 import dev.dyntokens.RetryPolicy;
 import dev.dyntokens.Token;
 import dev.dyntokens.TokenInfo;
@@ -103,19 +104,23 @@ public final class TokenEngine {
    * Opens up to {@code connections} pooled connections ahead of the first calls, by as many
    * concurrent introspection requests ({@code GET /tokens/me}, read-only) sent once each: a
    * connection is only known to work once a request has crossed it (a proxy or TLS in between), and
-   * the pool opens one per request while none is idle. An answer of any status counts (its
-   * connection is open either way); a transport failure fails the warm-up.
+   * the pool opens one per request while none is idle. An answer of any status or body counts (its
+   * connection is open either way); no answer (a transport failure, the deadline) fails the
+   * warm-up.
    */
   public Mono<Void> openConnections(int connections) {
     RequestOptions once = RequestOptions.builder().retryPolicy(RetryPolicy.none()).build();
     return Flux.range(0, connections)
         .flatMap(
             i ->
-                currentToken(once)
-                    .then()
-                    .onErrorResume(DynamicApiException.class, e -> Mono.empty()),
+                currentToken(once).then().onErrorResume(TokenEngine::isAnAnswer, e -> Mono.empty()),
             connections)
         .then();
+  }
+
+  /** An error status or an undecodable body: the server answered, over an open connection. */
+  private static boolean isAnAnswer(Throwable e) {
+    return e instanceof DynamicApiException || e instanceof ResponseDecodingException;
   }
 
   /** Stops the background clean-ups, then disposes what the client created. */
