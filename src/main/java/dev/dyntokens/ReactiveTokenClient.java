@@ -165,7 +165,10 @@ public final class ReactiveTokenClient implements AutoCloseable {
    * error status or an undecodable body too (the connection is open either way; the first real call
    * reports a bad token); no answer (a {@link TransportException}, the deadline) fails it. Useful
    * up to the number of calls the service starts with in flight, at most {@code maxConnections}; on
-   * HTTP/2 one connection carries as many as the server's stream limit. Opened connections idle out
+   * HTTP/2 one connection carries as many as the server's stream limit. The n requests go out at
+   * once, so they open n connections wherever each takes longer than sending them all (any real
+   * network); where answers come back sooner (loopback, a busy machine), a later request may take a
+   * connection an earlier one has just returned, and fewer are opened. Opened connections idle out
    * of the pool after 20 s, as any.
    *
    * @throws IllegalArgumentException if {@code connections} is not 1 to 10,000

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dyntokens.testing.FakeDynamicApi;
+import dev.dyntokens.testing.FaultKind;
+import dev.dyntokens.testing.FaultPlan;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -72,8 +74,17 @@ class WarmupTest {
 
   @Test
   void warmupWithConnectionsOpensThemAheadAndTheFirstCallsReuseThem() {
+    // Each introspection is answered after 300 ms, so the four overlap as they would over a real
+    // network; answered at once on loopback, a later one may reuse a connection an earlier one has
+    // just returned (warmup opens up to n).
+    api.replaceFaults(
+        FaultPlan.builder()
+            .delay(Duration.ofMillis(300))
+            .random(FaultPlan.Target.CURRENT, FaultKind.DELAY, 1.0)
+            .build());
     try (ReactiveTokenClient client = countingConnections()) {
       StepVerifier.create(client.warmup(4)).expectComplete().verify(Duration.ofSeconds(20));
+      api.replaceFaults(FaultPlan.none());
       assertThat(connections).hasValue(4);
       assertThat(api.stats().requests()).isEqualTo(4); // one introspection per connection
       assertThat(api.stats().tokensCreated()).isZero();
