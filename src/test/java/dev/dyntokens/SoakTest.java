@@ -437,7 +437,11 @@ class SoakTest {
             .baseUrl(api.baseUrl())
             .apiToken(api.apiToken())
             .retryPolicy(policy)
-            .responseTimeout(RESPONSE_TIMEOUT)
+            // Without faults nothing is slow on purpose: the client's default 10 s leaves a stall
+            // of
+            // a busy machine alone (one create timed out at 2 s beside a full build, load 6 on 2
+            // cores), while an exchange that a cancel broke would still hang past it and show.
+            .responseTimeout(chaos ? RESPONSE_TIMEOUT : Duration.ofSeconds(10))
             .connectTimeout(Duration.ofSeconds(2))
             .telemetry(MicrometerTelemetry.of(meters))
             .build();
