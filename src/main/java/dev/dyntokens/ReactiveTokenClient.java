@@ -158,18 +158,12 @@ public final class ReactiveTokenClient implements AutoCloseable {
   }
 
   /**
-   * {@link #warmup()}, then opens up to {@code connections} pooled connections ahead of the first
-   * calls (their TCP and TLS handshakes) by making that many concurrent {@link #currentToken()}
-   * requests, each sent once: the read-only introspection a service makes at start-up anyway, and
-   * the only way to know a connection works through whatever sits in between. Any answer counts, an
-   * error status or an undecodable body too (the connection is open either way; the first real call
-   * reports a bad token); no answer (a {@link TransportException}, the deadline) fails it. Useful
-   * up to the number of calls the service starts with in flight, at most {@code maxConnections}; on
-   * HTTP/2 one connection carries as many as the server's stream limit. The n requests go out at
-   * once, so they open n connections wherever each takes longer than sending them all (any real
-   * network); where answers come back sooner (loopback, a busy machine), a later request may take a
-   * connection an earlier one has just returned, and fewer are opened. Opened connections idle out
-   * of the pool after 20 s, as any.
+   * {@link #warmup()}, then opens up to {@code connections} pooled connections (their TCP and TLS
+   * handshakes) with that many concurrent {@link #currentToken()} requests, each sent once. Any
+   * answer counts (an error status, an undecodable body); no answer ({@link TransportException},
+   * the deadline) fails it. The requests go out at once, so they open n connections wherever each
+   * takes longer than sending them all; on loopback a later one may reuse a connection an earlier
+   * one has just returned. On HTTP/2 one connection carries up to the server's stream limit.
    *
    * @throws IllegalArgumentException if {@code connections} is not 1 to 10,000
    */

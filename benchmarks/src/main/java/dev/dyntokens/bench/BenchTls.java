@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.Callable;
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.Http2SslContextSpec;
 
@@ -92,17 +93,10 @@ final class BenchTls {
    */
   static SslContext serverContext() {
     X509Bundle b = bundle();
-    try {
-      SslContext context =
-          SslContextBuilder.forServer(b.getKeyPair().getPrivate(), b.getCertificate())
-              .sslProvider(openSsl())
-              .protocols(TLS_13)
-              .build();
-      ((OpenSslSessionContext) context.sessionContext()).setSessionCacheEnabled(false);
-      return context;
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot make the server's SslContext", e);
-    }
+    return withoutResumption(
+        () ->
+            openSslTls13(SslContextBuilder.forServer(b.getKeyPair().getPrivate(), b.getCertificate()))
+                .build());
   }
 
   /**
@@ -111,15 +105,26 @@ final class BenchTls {
    */
   static SslContext serverContextAlpn() {
     X509Bundle b = bundle();
+    return withoutResumption(
+        () ->
+            Http2SslContextSpec.forServer(b.getKeyPair().getPrivate(), b.getCertificate())
+                .configure(BenchTls::openSslTls13)
+                .sslContext());
+  }
+
+  /** The servers' provider and protocol: OpenSSL, TLS 1.3 only. */
+  private static SslContextBuilder openSslTls13(SslContextBuilder builder) {
+    return builder.sslProvider(openSsl()).protocols(TLS_13);
+  }
+
+  /** Builds a server context with its session cache off (see {@link #noTickets} for tickets). */
+  private static SslContext withoutResumption(Callable<SslContext> build) {
     try {
-      SslContext context =
-          Http2SslContextSpec.forServer(b.getKeyPair().getPrivate(), b.getCertificate())
-              .configure(builder -> builder.sslProvider(openSsl()).protocols(TLS_13))
-              .sslContext();
+      SslContext context = build.call();
       ((OpenSslSessionContext) context.sessionContext()).setSessionCacheEnabled(false);
       return context;
     } catch (Exception e) {
-      throw new IllegalStateException("cannot make the server's ALPN SslContext", e);
+      throw new IllegalStateException("cannot make the server's SslContext", e);
     }
   }
 
