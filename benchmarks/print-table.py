@@ -5,7 +5,9 @@ TlsHandshakeBenchmark (one table per benchmark class) and WarmStartBenchmark.
 Columns: contender, N, median creations/s over all measured iterations of all forks, mean with
 JMH's 99.9% error, the median's ratio to rawFloor's at the same N, bytes/creation
 (gc.alloc.rate.norm) and client CPU us/creation (non-server Java threads), each also as a ratio to
-rawFloor's, server CPU utilisation (cores of its 1 thread) and process CPU (cores). Over TLS the
+rawFloor's, server CPU utilisation (cores of its 1 thread), process CPU (cores) and, when the run
+had -prof comp, the JIT compiler's time per measured second (ms/s; near 0 when the warm-ups covered
+the compilation, up to 1,000 per busy compiler thread when they did not). Over TLS the
 floor is rawFloorJdk, and a column gives the server's TLS handshakes per creation. WarmStartBenchmark
 (SingleShotTime, one sample per fork) gets a table of its own: median and mean ± error in ms.
 """
@@ -74,8 +76,10 @@ def table(runs):
             "process_util": metric("cpu.process.util"),
             "handshakes": metric("server.tls.handshakes"),
             "open": metric("server.connections.open"),
+            "jit": jit_ms_per_s(run, sec),
         }
     tls = any(r["handshakes"] is not None for r in rows.values())
+    jit = any(r["jit"] is not None for r in rows.values())
 
     def fmt(v, spec):
         if isinstance(v, str):  # JMH writes "NaN" when there are too few samples for an error
@@ -93,8 +97,10 @@ def table(runs):
     print(f"| contender | N | median creations/s | mean ± error (99.9%) | ratio to {floor_name}"
           " | bytes/creation (× floor) | client CPU µs/creation (× floor)"
           " | server CPU (cores) | process CPU (cores) |"
-          + (" TLS handshakes | connections open |" if tls else ""))
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|---:|" if tls else ""))
+          + (" TLS handshakes | connections open |" if tls else "")
+          + (" JIT ms/s measured |" if jit else ""))
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|---:|" if tls else "")
+          + ("---:|" if jit else ""))
     ns = sorted({n for _, n in rows})
     contenders = [c for c in ORDER if any((c, n) in rows for n in ns)]
     contenders += sorted({c for c, _ in rows} - set(contenders))
@@ -111,7 +117,20 @@ def table(runs):
                   f" | {fmt(r['bytes'], ',.0f')} ({fmt(ratio(r, floor, 'bytes'), '.2f')})"
                   f" | {fmt(cpu_us, ',.1f')} ({fmt(ratio(r, floor, 'client_cpu'), '.2f')})"
                   f" | {fmt(r['server_util'], '.2f')} | {fmt(r['process_util'], '.2f')} |"
-                  + (f" {fmt(r['handshakes'], ',.0f')} | {fmt(r['open'], ',.0f')} |" if tls else ""))
+                  + (f" {fmt(r['handshakes'], ',.0f')} | {fmt(r['open'], ',.0f')} |" if tls else "")
+                  + (f" {fmt(r['jit'], ',.0f')} |" if jit else ""))
+
+
+def jit_ms_per_s(run, sec):
+    """Compiler time (JMH's comp profiler sums it over every measured iteration of every fork) per
+    second measured."""
+    m = sec.get("compiler.time.profiled")
+    if m is None:
+        return None
+    iterations = sum(len(fork) for fork in m["rawData"])
+    value, unit = run["measurementTime"].split()
+    seconds = float(value) * {"s": 1, "ms": 0.001, "min": 60}[unit]
+    return m["score"] / (iterations * seconds)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.net.URI;
+import java.util.EnumMap;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -27,6 +28,11 @@ final class CallFactory {
   private final long responseTimeoutNanos;
   private final CallTemplates templates;
 
+  /** Descriptions of the calls whose paths hold no id, made once: most calls are these. */
+  private final EnumMap<Operation, String> userTokensDescriptions = new EnumMap<>(Operation.class);
+
+  private final String currentTokenDescription;
+
   CallFactory(ClientConfig config, Json json, ResponseReaders readers) {
     this.config = config;
     this.json = json;
@@ -37,6 +43,10 @@ final class CallFactory {
     this.responseTimeoutNanos = config.responseTimeout.toNanos();
     String host = URI.create(config.baseUrl).getHost();
     this.templates = new CallTemplates(host == null ? "" : host);
+    for (Operation operation : Operation.values()) {
+      userTokensDescriptions.put(operation, redactedDescription(operation, userTokensUrl));
+    }
+    this.currentTokenDescription = redactedDescription(Operation.CURRENT_TOKEN, currentTokenUrl);
   }
 
   /** A create; each subscription gives it its own idempotency key unless the caller gave one. */
@@ -104,11 +114,25 @@ final class CallFactory {
   }
 
   /**
-   * The request as messages and logs name it, {@code DELETE /user/tokens/<id>}: an id that looks
-   * like a secret (a raw token {@code dyn_...} or the API token, passed by mistake as a token id)
-   * is masked, as {@link Redactor} masks error bodies; the URL sent keeps the id as given.
+   * The request as messages and logs name it, {@code POST /user/tokens}. The paths without ids were
+   * described once, so the common calls do not run the redaction's regular expression.
    */
   private String describe(Operation operation, String url) {
+    if (url.equals(userTokensUrl)) {
+      return userTokensDescriptions.get(operation);
+    }
+    if (url.equals(currentTokenUrl)) {
+      return currentTokenDescription;
+    }
+    return redactedDescription(operation, url);
+  }
+
+  /**
+   * {@code DELETE /user/tokens/<id>}: an id that looks like a secret (a raw token {@code dyn_...}
+   * or the API token, passed by mistake as a token id) is masked, as {@link Redactor} masks error
+   * bodies; the URL sent keeps the id as given.
+   */
+  private String redactedDescription(Operation operation, String url) {
     String path = Redactor.redact(url.substring(basePath.length()), null);
     String apiToken = config.apiToken;
     if (apiToken != null && path.contains(apiToken)) {
